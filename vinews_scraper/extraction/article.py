@@ -1,0 +1,511 @@
+"""Article extraction: (HTML bytes, URL) → item dict. Pure: no network, no Scrapy.
+
+The same function serves live responses, saved files and WARC records. A CMS family's selectors
+(from the registry) are tried first; every field also has a generic rule anchored on the page's
+text cues and structure, so a portal in an unknown markup still yields every field.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from ..registry import Family, Site, default_registry, host_of
+from .bylines import inline_author, is_office, labelled_author, labelled_source, looks_like_name
+from .cues import (AUTHOR_LABELS, BOX_TITLE_CLASS, CATEGORY_CLASS, CHROME_LINES, ENGLISH_WEEKDAYS, MODIFIED_LABELS,
+                   PUBLISHED_LABELS, TERMINATORS, TITLE_CLASS, VIEW_LABELS, WEEKDAYS)
+from .dates import DateHit, find_dates
+from .decode import decode_html
+from .dom import Line, flatten, parse_html, remove_noise
+from .images import collect_attachments, collect_images
+from .metadata import PageMetadata, read_metadata
+from .text import clean_text
+from .views import find_view_count, parse_count
+
+
+class ExtractionError(ValueError):
+    """The input is not an article page that can be read (empty, not HTML, no title)."""
+
+
+_GENERIC = Family(name="generic")
+_META_WORDS = re.compile(
+    "|".join(re.escape(w) for w in sorted(
+        PUBLISHED_LABELS + MODIFIED_LABELS + VIEW_LABELS + WEEKDAYS + AUTHOR_LABELS
+        + ("bình luận", "phản hồi", "comments", "lượt", "gmt", "utc", "vào", "lúc", "tháng", "năm"),
+        key=len, reverse=True))
+    + r"|\d+|[^\w]|_", re.I)
+_UNLABELLED_COUNTS = re.compile(r"^[\s,|\-–—]*(\d{1,3}(?:[.,]\d{3})+|\d+)\s+(\d+)\s*$")
+_RATING = re.compile(r"(?i)^\d([.,]\d)?\s*/\s*\d\s*-?\s*\(\s*\d+\s*bình chọn\s*\)$")
+_TITLE_SPLIT = re.compile(r"\s+[-|–—:»]+\s+")
+_SENTENCE = re.compile(r"[.!?…:;\"”)]$")
+
+
+@dataclass
+class _MetaLine:
+    line: Line
+    dates: list[DateHit]
+    views: int | None
+    residue: int
+
+
+def _norm(text: str) -> str:
+    return text.casefold().strip(" .:;,!?-–—|»«[]()")
+
+
+_TERMINATOR_SET = frozenset(TERMINATORS)
+_CHROME_SET = frozenset(CHROME_LINES)
+
+
+def is_terminator(text: str) -> bool:
+    """A heading after which the article is over (comments, related news, site chrome)."""
+    norm = _norm(text)
+    if norm in _TERMINATOR_SET:
+        return True
+    return len(norm) < 60 and any(norm.startswith(t + " (") or norm.startswith(t + ":")
+                                  for t in TERMINATORS)
+
+
+def split_glued_terminator(text: str) -> str | None:
+    """For "Năng NguyễnCác ý kiến của bạn đọc", the text before the glued heading."""
+    lowered = text.casefold()
+    for term in TERMINATORS:
+        if len(term) >= 9 and lowered.endswith(term) and len(lowered) > len(term):
+            return text[: len(text) - len(term)].strip() or None
+    return None
+
+
+def is_furniture(text: str) -> bool:
+    """Print/share/back links, rating widgets and other page furniture."""
+    norm = _norm(text)
+    return (norm in _CHROME_SET or bool(_RATING.match(text)) or not any(c.isalnum() for c in text))
+
+
+def _meta_residue(text: str) -> int:
+    """How many characters of ``text`` are not date, time, view-count or label words."""
+    return len(_META_WORDS.sub("", text))
+
+
+def _meta_line(line: Line) -> _MetaLine | None:
+    if line.image is not None or len(line.text) > 200:
+        return None
+    dates = find_dates(line.text)
+    views = find_view_count(line.text)
+    if not dates and views is None:
+        return None
+    text = line.text
+    author = inline_author(text)
+    if author:
+        text = text[: author[1]] + text[author[2]:]
+    count = views[0] if views else None
+    if count is None and dates:
+        rest = _UNLABELLED_COUNTS.match(text[dates[-1].end:])
+        if rest:
+            count = parse_count(rest.group(1))
+    return _MetaLine(line, dates, count, _meta_residue(text))
+
+
+def _matches_doc_title(text: str, meta: PageMetadata) -> bool:
+    folded = text.casefold()
+    for candidate in (meta.og_title, meta.doc_title):
+        if candidate:
+            other = candidate.casefold()
+            if folded == other or (len(folded) >= 15 and folded in other) or (
+                    len(other) >= 15 and other in folded):
+                return True
+    return False
+
+
+def _title_from_head(meta: PageMetadata) -> str | None:
+    for candidate in (meta.og_title, meta.doc_title):
+        if candidate:
+            parts = [p for p in _TITLE_SPLIT.split(candidate) if p]
+            site = (meta.site_name or "").casefold()
+            parts = [p for p in parts if p.casefold() != site] or parts
+            return max(parts, key=len)
+    return None
+
+
+def _select_text(root, selectors: tuple[str, ...]) -> tuple[object, str] | None:
+    for selector in selectors:
+        try:
+            found = root.cssselect(selector)
+        except Exception:
+            continue
+        for el in found:
+            text = clean_text(el.text_content())
+            if text:
+                return el, text
+    return None
+
+
+def _title_class_score(line: Line) -> float:
+    for el in line.ancestors[-3:]:
+        marker = (el.get("class") or "") + " " + (el.get("id") or "")
+        if TITLE_CLASS.search(marker):
+            return -1.0 if BOX_TITLE_CLASS.search(marker) else 1.5
+    return 0.0
+
+
+def find_title(lines: list[Line], meta_lines: dict[int, _MetaLine], meta: PageMetadata,
+               root, family: Family) -> tuple[int | None, str | None]:
+    """(line index, text) of the headline."""
+    selected = _select_text(root, family.title)
+    if selected and 10 <= len(selected[1]) <= 400:
+        el, text = selected
+        for line in lines:
+            if line.element is el or el in line.ancestors:
+                return line.index, text
+        return None, text
+    best: tuple[float, int] | None = None
+    meta_indices = sorted(meta_lines)
+    for line in lines:
+        text = line.text
+        if line.image is not None or not 8 <= len(text) <= 400 or len(text.split()) < 2:
+            continue
+        if line.index in meta_lines and meta_lines[line.index].residue < 15:
+            continue
+        score = 0.0
+        if _matches_doc_title(text, meta):
+            score += 4
+        if line.heading == 1:
+            score += 3
+        elif line.heading in (2, 3):
+            score += 1.5
+        score += _title_class_score(line)
+        if line.bold or line.heading:
+            score += 0.5
+        if any(0 < i - line.index <= 2 or 0 < line.index - i <= 1 for i in meta_indices):
+            score += 2.5
+        if line.chrome:
+            score -= 5
+        if line.link_density > 0.5:
+            score -= 3
+        if len(text) < 15 or _SENTENCE.search(text) and len(text) > 160:
+            score -= 1
+        if best is None or score > best[0]:
+            best = (score, line.index)
+    if best and best[0] >= 2.5:
+        return best[1], lines[best[1]].text
+    head = _title_from_head(meta)
+    if head:
+        return None, head
+    if best and best[0] > 0:
+        return best[1], lines[best[1]].text
+    return None, None
+
+
+def find_container(lines: list[Line], root, family: Family):
+    """The element holding the article text: family selector, else the best text-dense block."""
+    selected = _select_text(root, family.content)
+    if selected and len(selected[1]) >= 80:
+        return selected[0]
+    scores: dict = {}
+    for line in lines:
+        if line.image is not None:
+            continue
+        n = len(line.text)
+        if line.chrome:
+            weight = -n
+        elif line.link_density > 0.5:
+            weight = -1.5 * n
+        elif n >= 60 or (n >= 25 and _SENTENCE.search(line.text)):
+            weight = n
+        else:
+            weight = -0.2 * n
+        for depth, el in enumerate(line.ancestors):
+            entry = scores.get(el)
+            if entry is None:
+                scores[el] = [weight, depth]
+            else:
+                entry[0] += weight
+    if not scores:
+        return None
+    return max(scores.items(), key=lambda kv: (kv[1][0], kv[1][1]))[0]
+
+
+def _inside(line: Line, container) -> bool:
+    return line.element is container or container in line.ancestors
+
+
+def _date_candidates(meta_lines: dict[int, _MetaLine], anchor: int | None, lines: list[Line]):
+    """Meta lines scored by how surely they carry the article's own date."""
+    scored = []
+    for index, ml in meta_lines.items():
+        if not ml.dates or ml.line.link_density > 0.5:
+            continue
+        score = 0.0
+        if anchor is not None:
+            distance = index - anchor
+            if -6 <= distance <= 10:
+                score += 10 - abs(distance) * (0.6 if distance > 0 else 1.0)
+            else:
+                score -= 5
+        if any(hit.label for hit in ml.dates):
+            score += 5
+        if ml.views is not None:
+            score += 3
+        if ml.residue > 40:
+            score -= 6
+        if ml.line.chrome:
+            score -= 10
+        lowered = ml.line.text.casefold()
+        if not any(hit.label for hit in ml.dates) and any(w in lowered for w in ENGLISH_WEEKDAYS):
+            score -= 6
+        scored.append((score, index, ml))
+    scored.sort(key=lambda t: (-t[0], t[1]))
+    return scored
+
+
+def _pick_dates(ml: _MetaLine) -> tuple[DateHit, DateHit | None]:
+    published = next((h for h in ml.dates if h.label == "published"), None)
+    modified = next((h for h in ml.dates if h.label == "modified"), None)
+    if published is None:
+        published = next((h for h in ml.dates if h.label is None), None) or modified
+        if published is modified:
+            modified = None
+    return published, modified
+
+
+@dataclass
+class _Body:
+    paragraphs: list[Line]
+    images: list[dict]
+    author: str | None
+    source: str | None
+    consumed: set[int]
+
+
+def _tail_byline(candidates: list[Line]) -> tuple[str | None, str | None, int]:
+    """(author, source, how many trailing lines they used) from the end of the article."""
+    author = source = None
+    used = 0
+    for line in reversed(candidates):
+        text = line.text
+        if source is None and labelled_source(text):
+            source = labelled_source(text)
+        elif author is None and labelled_author(text):
+            author = labelled_author(text)
+        elif author is None and used == 0 and _is_bare_byline(line):
+            author = text
+        elif author is not None and used <= 2 and looks_like_name(text) and is_office(author) \
+                and not labelled_author(candidates[-1].text) and len(text) <= 40:
+            author = text
+        else:
+            break
+        used += 1
+        if used >= 3:
+            break
+    return author, source, used
+
+
+def _is_bare_byline(line: Line) -> bool:
+    text = line.text
+    if len(text) > 70:
+        return False
+    return looks_like_name(text) or (is_office(text) and (line.align == "right" or line.bold
+                                                          or line.italic or len(text) <= 40))
+
+
+def extract_body(lines: list[Line], start: int, end: int, skip: set[int], title: str | None,
+                 base_url: str) -> _Body:
+    """Paragraphs, images, byline and source of lines[start:end]."""
+    images, consumed = collect_images(lines, start, end, base_url)
+    kept: list[Line] = []
+    folded_title = (title or "").casefold()
+    for i in range(start, end):
+        line = lines[i]
+        if line.image is not None or i in consumed or i in skip:
+            continue
+        text = line.text
+        if is_terminator(text):
+            break
+        glued = split_glued_terminator(text)
+        if glued is not None:
+            kept.append(Line(text=glued, element=line.element, align=line.align, bold=line.bold,
+                             index=line.index, ancestors=line.ancestors))
+            break
+        if line.chrome or is_furniture(text) or line.link_density > 0.6:
+            continue
+        if text.casefold() == folded_title:
+            continue
+        kept.append(line)
+    author, source, used = _tail_byline(kept)
+    paragraphs = kept[: len(kept) - used]
+    for line in list(paragraphs[:2]):
+        if labelled_author(line.text) and author is None:
+            author = labelled_author(line.text)
+            paragraphs.remove(line)
+        elif labelled_source(line.text) and source is None:
+            source = labelled_source(line.text)
+            paragraphs.remove(line)
+    return _Body(paragraphs, images, author, source, consumed)
+
+
+def _after_container_byline(lines: list[Line], end: int) -> tuple[str | None, str | None]:
+    """A byline printed just after the content block, before the comment form."""
+    following = []
+    for line in lines[end:end + 4]:
+        if line.image is not None or line.chrome or is_terminator(line.text):
+            break
+        glued = split_glued_terminator(line.text)
+        following.append(line if glued is None else Line(text=glued, element=line.element))
+        if glued is not None:
+            break
+    for line in following:
+        if labelled_author(line.text):
+            return labelled_author(line.text), None
+    if following and _is_bare_byline(following[0]):
+        return following[0].text, None
+    return None, None
+
+
+def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: PageMetadata,
+                  root, family: Family, title: str | None) -> str | None:
+    selected = _select_text(root, family.category)
+    if selected and len(selected[1]) <= 80:
+        return selected[1]
+    crumbs = _breadcrumb(root, title)
+    if crumbs:
+        return crumbs
+    if title_index is not None:
+        title_line = lines[title_index]
+        depth = len(title_line.ancestors)
+        i = title_index - 1
+        steps = 0
+        while i >= 0 and steps < 3:
+            line = lines[i]
+            i -= 1
+            if line.image is not None or i + 1 in meta_lines:
+                continue
+            steps += 1
+            text = line.text
+            if line.chrome or len(text) > 80 or _SENTENCE.search(text) or is_furniture(text):
+                break
+            shared = [el for el in line.ancestors if el in title_line.ancestors]
+            if len(shared) < depth - 3:
+                break
+            return text
+    return meta.section
+
+
+def _breadcrumb(root, title: str | None) -> str | None:
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        marker = (el.get("class") or "") + " " + (el.get("id") or "")
+        if "bread" not in marker.lower() and not CATEGORY_CLASS.search(marker):
+            continue
+        items = [clean_text(a.text_content()) for a in el.iter("a", "li", "span")
+                 if len(a) == 0 or a.tag == "a"]
+        items = [t for t in items if t and t not in (">", "»", "/", "›")]
+        items = [t for t in items if _norm(t) not in ("trang chủ", "home", "trang nhất")
+                 and (not title or t.casefold() != title.casefold())]
+        if items and len(items[-1]) <= 80:
+            return items[-1]
+    return None
+
+
+def _body_html(paragraphs: list[Line]) -> str:
+    parts = []
+    for line in paragraphs:
+        tag = f"h{line.heading}" if 2 <= line.heading <= 4 else "p"
+        parts.append(f"<{tag}>{html_lib.escape(line.text, quote=False)}</{tag}>")
+    return "\n".join(parts)
+
+
+def extract_article(html: bytes | str, url: str, *, site: Site | None = None,
+                    content_type: str | None = None) -> dict:
+    """Extract one article page into an item dict (see docs/field-rules.md).
+
+    ``site`` defaults to the registered portal of ``url``'s host; an unknown host is extracted
+    with the generic rules and gets its host as ``site``.
+    """
+    if site is None:
+        site = default_registry().site_for_url(url)
+    family = site.family if site else _GENERIC
+    text, _encoding = decode_html(html, content_type)
+    try:
+        root = parse_html(text)
+    except ValueError as exc:
+        raise ExtractionError(f"{url}: {exc}") from None
+    meta = read_metadata(root, url)
+    remove_noise(root)
+    lines = flatten(root)
+    meta_lines = {line.index: ml for line in lines if (ml := _meta_line(line))}
+
+    title_index, title = find_title(lines, meta_lines, meta, root, family)
+    if not title:
+        raise ExtractionError(f"{url}: no article title found")
+
+    container = find_container(lines, root, family)
+    inside = [line.index for line in lines if container is not None and _inside(line, container)]
+    start, end = (inside[0], inside[-1] + 1) if inside else (0, len(lines))
+    if title_index is not None and start <= title_index < end:
+        start = title_index + 1
+
+    anchor = title_index if title_index is not None else start
+    candidates = _date_candidates(meta_lines, anchor, lines)
+    published = modified = None
+    view_count = None
+    meta_author = None
+    skip = set()
+    if candidates and candidates[0][0] > 0:
+        chosen = candidates[0][2]
+        published, modified = _pick_dates(chosen)
+        skip.add(chosen.line.index)
+    for score, index, ml in candidates:
+        if abs(index - anchor) <= 10 and not ml.line.chrome and ml.residue <= 40:
+            skip.add(index)
+            if view_count is None and ml.views is not None:
+                view_count = ml.views
+            found = inline_author(ml.line.text)
+            if found and meta_author is None:
+                meta_author = found[0]
+    for index in range(max(0, anchor - 6), min(len(lines), anchor + 12)):
+        ml = meta_lines.get(index)
+        if ml and ml.views is not None and not ml.line.chrome and ml.residue <= 40:
+            skip.add(index)
+            if view_count is None:
+                view_count = ml.views
+
+    body = extract_body(lines, start, end, skip, title, meta.base_url)
+    author = meta_author or body.author
+    source = body.source
+    if author is None:
+        author, _ = _after_container_byline(lines, end)
+    if author is None:
+        author = meta.author
+
+    published_value = published.value if published else meta.published
+    modified_value = modified.value if modified else None
+    if modified_value is None and meta.modified and meta.modified != published_value and published is None:
+        modified_value = meta.modified
+
+    attachment_scope = [container] if container is not None else [root]
+    host = host_of(url)
+    return {
+        "url": url,
+        "canonical_url": meta.canonical_url or url,
+        "site": site.key if site else host,
+        "parser": family.name,
+        "category": find_category(lines, title_index, meta_lines, meta, root, family, title),
+        "title": title,
+        "published": published_value,
+        "published_raw": published.raw if published else None,
+        "modified": modified_value,
+        "view_count": view_count,
+        "author": author,
+        "source": source,
+        "body": "\n\n".join(line.text for line in body.paragraphs),
+        "body_html": _body_html(body.paragraphs),
+        "images": body.images,
+        "attachments": collect_attachments(attachment_scope, meta.base_url),
+    }
+
+
+def site_key_for(url: str) -> str:
+    """Registry key of the portal serving ``url``, else its host."""
+    site = default_registry().site_for_url(url)
+    return site.key if site else (urlsplit(url).hostname or "")

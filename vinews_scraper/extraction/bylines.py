@@ -1,0 +1,80 @@
+"""Recognize bylines ("Tin, ảnh: Minh Thư", a bare "Năng Nguyễn") and source lines ("Nguồn: …")."""
+
+from __future__ import annotations
+
+import re
+
+from .cues import AUTHOR_LABELS, OFFICE_WORDS, SOURCE_LABELS
+
+_SEP = r"\s*[:：.]\s*"
+
+
+def _label_pattern(labels: tuple[str, ...]) -> re.Pattern:
+    alternatives = "|".join(
+        re.escape(label).replace(r"\ ", r"\s+").replace(",", r"\s*,") for label in
+        sorted(labels, key=len, reverse=True)
+    )
+    return re.compile(rf"(?i)^[\s(\[–—\-•*]*({alternatives}){_SEP}(.+?)[\s)\]]*$")
+
+
+_AUTHOR = _label_pattern(AUTHOR_LABELS)
+_SOURCE = _label_pattern(SOURCE_LABELS)
+_INLINE_AUTHOR = re.compile(
+    r"(?i)(?:^|[|•·–—\-\]]\s*)(tác giả(?:\s+bài viết)?|người viết|tin,?\s*ảnh|bài,?\s*ảnh)"
+    r"\s*[:：]\s*([^|•·\[\]]+?)\s*(?=$|[|•·\[\]]|\s[-–—]\s)"
+)
+_UPPER_START = re.compile(r"^[\"“(]?[A-ZÀ-ỸĐ0-9]")
+_NAME_CONNECTORS = {"-", "–", "—", "và", "&", "/", ",", "(", ")", "của"}
+_SENTENCE_END = re.compile(r"[.!?…:;]$")
+_OFFICE = re.compile(
+    r"(?i)^(" + "|".join(re.escape(w) for w in sorted(OFFICE_WORDS, key=len, reverse=True)) + r")(?![a-zà-ỹ])"
+)
+
+
+def labelled_author(text: str) -> str | None:
+    """The name after a byline label ("Tin, ảnh: X", "Tác giả: X", "T/h: X"), or None."""
+    if len(text) > 120:
+        return None
+    m = _AUTHOR.match(text)
+    if not m:
+        return None
+    name = m.group(2).strip(" .;,")
+    if not name or len(name) > 80 or not _UPPER_START.match(name):
+        return None
+    return name
+
+
+def inline_author(text: str) -> tuple[str, int, int] | None:
+    """A "Tác giả: X" byline inside a meta line ("Ngày đăng bài: … | Tác giả: X")."""
+    m = _INLINE_AUTHOR.search(text)
+    if not m:
+        return None
+    name = m.group(2).strip(" .;,")
+    return (name, m.start(1), m.end(2)) if name else None
+
+
+def labelled_source(text: str) -> str | None:
+    """The source after "Nguồn:" / "Nguồn tin:", or None."""
+    if len(text) > 200:
+        return None
+    m = _SOURCE.match(text)
+    return m.group(2).strip(" .;") if m else None
+
+
+def is_office(text: str) -> bool:
+    """True for an office or unit name used as a byline ("Văn phòng HĐND-UBND huyện", "BBT")."""
+    return bool(_OFFICE.match(text)) and len(text) <= 90 and not _SENTENCE_END.search(text.rstrip("."))
+
+
+def looks_like_name(text: str) -> bool:
+    """True for a short line that reads as a person's name ("Năng Nguyễn", "Huỳnh Điệp (TX)",
+    "Lê Thị Xuân Trang - Phòng NN&PTNT", "Kim Lan - Quốc Nam")."""
+    if not text or len(text) > 70 or _SENTENCE_END.search(text.rstrip(".")):
+        return False
+    head = re.split(r"\s[-–—]\s|\(", text, maxsplit=1)[0].strip()
+    words = [w for w in re.split(r"\s+", head) if w and w not in _NAME_CONNECTORS]
+    if not 1 <= len(words) <= 6:
+        return False
+    if len(words) == 1 and not (words[0].isupper() or "." in words[0]):
+        return False
+    return all(_UPPER_START.match(w) for w in words) and not any(ch.isdigit() for ch in head[:2])

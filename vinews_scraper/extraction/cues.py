@@ -1,0 +1,100 @@
+"""Textual cues of Vietnamese government portals, as data.
+
+Every wording here was seen on real portals (see the shared portal-patterns catalog) or is a
+close variant. Extraction anchors on these words rather than on one guessed set of CSS classes.
+"""
+
+import re
+
+# Labels that introduce a publication date, and labels of an update date.
+PUBLISHED_LABELS = (
+    "ngày đăng bài", "ngày đăng tin", "ngày đăng", "đăng ngày", "đăng lúc", "ngày xuất bản",
+    "xuất bản", "thời gian đăng", "ngày phát hành", "ngày ban hành", "ngày viết", "đăng tải",
+    "posted on", "posted", "published", "ngày",
+)
+MODIFIED_LABELS = (
+    "cập nhật vào ngày", "cập nhật lúc", "cập nhật ngày", "ngày cập nhật", "cập nhật lần cuối",
+    "cập nhật", "sửa đổi", "chỉnh sửa", "last updated", "updated", "modified",
+)
+
+# Words that may accompany a date on a meta line without being article text.
+WEEKDAYS = (
+    "thứ hai", "thứ ba", "thứ tư", "thứ năm", "thứ sáu", "thứ bảy", "thứ 2", "thứ 3", "thứ 4",
+    "thứ 5", "thứ 6", "thứ 7", "chủ nhật", "chủ nhựt", "cn", "monday", "tuesday", "wednesday",
+    "thursday", "friday", "saturday", "sunday",
+)
+ENGLISH_WEEKDAYS = WEEKDAYS[-7:]
+
+# A view-count label; the number may come after it ("Lượt xem: 6783") or before it ("1K lượt xem").
+VIEW_LABELS = (
+    "số lần xem", "số lượt xem", "lượt xem", "lần xem", "lượt đọc", "số lần đọc", "đã xem",
+    "lượt view", "views", "view", "xem", "hits",
+)
+# Site-wide counters: never an article's view count.
+SITE_COUNTER_WORDS = (
+    "truy cập", "online", "đang xem", "hôm nay", "hôm qua", "tuần này", "tháng này", "tất cả",
+    "tổng số", "tổng lượt", "thống kê", "khách", "visitor", "năm nay",
+)
+
+# Byline labels, longest first; the name follows the label.
+AUTHOR_LABELS = (
+    "tác giả bài viết", "tin và ảnh", "bài và ảnh", "tin, ảnh", "tin ảnh", "bài, ảnh", "bài ảnh",
+    "tin - ảnh", "bài - ảnh", "tác giả", "người viết", "người đăng", "tin bài", "bài viết",
+    "phóng viên", "thực hiện", "biên tập viên", "nhóm pv", "t/h", "tin", "bài", "bt", "pv", "by",
+)
+SOURCE_LABELS = ("nguồn tin", "nguồn bài", "nguồn")
+
+# Headings that end an article: what follows is comments, related news or site chrome.
+TERMINATORS = (
+    "các ý kiến của bạn đọc", "ý kiến của bạn đọc", "ý kiến bạn đọc", "gửi ý kiến", "ý kiến của bạn",
+    "gửi bình luận", "viết bình luận", "bình luận", "góp ý kiến", "tin liên quan", "bài liên quan",
+    "tin cùng chuyên mục", "bài viết liên quan", "tin bài liên quan", "các tin khác", "các bài khác",
+    "tin khác", "tin đã đưa", "những tin mới hơn", "những tin cũ hơn", "tin mới hơn", "tin cũ hơn",
+    "các tin đã đưa", "xem thêm", "tin tức khác", "bài viết khác", "bài trước", "bài tiếp theo",
+    "tin mới", "tin mới nhất", "tin xem nhiều", "tin nổi bật", "đọc nhiều", "liên kết website",
+    "thống kê truy cập", "xem tin theo ngày", "chia sẻ bài viết", "các bài viết khác",
+)
+
+# Short lines of page furniture inside or around an article.
+CHROME_LINES = (
+    "in bài", "in bài viết", "bản in", "in trang", "gửi email", "gửi bài viết", "gửi cho bạn bè",
+    "quay lại", "trở về", "về đầu trang", "lên đầu trang", "đầu trang", "chia sẻ", "chia sẻ:", "share",
+    "tweet", "facebook", "zalo", "email", "print", "lưu bài", "lưu tin", "đóng cửa sổ", "trở lại",
+    "xem tiếp", "tải về", "tải xuống", "đính kèm", "file đính kèm", "tệp đính kèm", "tài liệu đính kèm",
+    "xem chi tiết trong file đính kèm", "chi tiết thông báo tại đây", "a- a a+", "a a a",
+    "tăng tương phản", "giảm tương phản", "nghe đọc bài", "đọc bài", "cỡ chữ", "font size",
+    "skip to main content", "truy cập nội dung luôn", "đánh giá", "bình chọn", "like", "thích",
+    "trang chủ",
+)
+
+# Words that start an office/unit byline ("Văn phòng HĐND-UBND huyện", "BBT").
+OFFICE_WORDS = (
+    "văn phòng", "phòng", "ban", "trung tâm", "ubnd", "ủy ban", "uỷ ban", "hđnd", "hội", "đoàn",
+    "huyện ủy", "huyện uỷ", "thành ủy", "tỉnh ủy", "đảng ủy", "bbt", "ban biên tập", "cổng thông tin",
+    "trang thông tin", "đài", "báo", "công an", "chi cục", "sở", "mttq", "ủy ban mttq",
+)
+
+# Class/id fragments of page regions that are not the article.
+CHROME_CLASS = re.compile(
+    r"(?i)(^|[\s_-])(nav|navbar|menu|sidebar|side-bar|aside|footer|banner|breadcrumbs?|"
+    r"related|other|tinkhac|tin-khac|lienquan|lien-quan|comments?|binh-?luan|share|social|"
+    r"counter|thong-?ke|visitor|online|widget|advert|quang-?cao|poll|search|login|marquee|"
+    r"slider|carousel|copyright|toolbar|tags?|rating|vote|pagination|paging)($|[\s_\d-])"
+    r"|(^|\s)(header|top-?bar|topbar)($|[\s_\d-])"
+)
+CHROME_TAGS = frozenset(("nav", "footer", "aside", "form-never"))
+
+CAPTION_CLASS = re.compile(
+    r"(?i)caption|chu-?thich|chuthich|image-?desc|img-?desc|photo-?desc|desc-?img|"
+    r"figcaption|pcaption|image_caption|expnote|note-?image|anh-?mo-?ta"
+)
+TITLE_CLASS = re.compile(r"(?i)title|tieu-?de|tieude|headline|heading|news-?name")
+# Headings of boxes and modules, not of the article ("ModuleTitle", "box-title", "portlet-title").
+BOX_TITLE_CLASS = re.compile(r"(?i)module|box|portlet|block|widget|site|comment|cat|menu|side|"
+                             r"footer|group|list|other|related|lienquan|khac")
+CATEGORY_CLASS = re.compile(r"(?i)breadcrumb|duong-?dan|duongdan|cat-?links|category|chuyen-?muc")
+
+DOCUMENT_EXTENSIONS = (
+    ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".ods", ".odp", ".rtf",
+    ".zip", ".rar", ".7z", ".txt", ".csv",
+)

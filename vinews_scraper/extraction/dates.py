@@ -1,0 +1,190 @@
+"""Find and normalize the dates printed on Vietnamese portal pages.
+
+Day-first always; a clock time is kept only when the page prints one (never invented); output is
+``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM:SS+07:00``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+from .cues import MODIFIED_LABELS, PUBLISHED_LABELS, WEEKDAYS
+
+VIETNAM = timezone(timedelta(hours=7))
+
+_DMY = re.compile(r"(?<![\d/.\-])(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d{4})(?!\d)")
+_YMD = re.compile(
+    r"(?<![\d/.\-])(\d{4})-(\d{1,2})-(\d{1,2})"
+    r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?(?!\d)"
+)
+_WORDS = re.compile(r"(?i)ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s*,?\s*năm\s+(\d{4})")
+_TIME = re.compile(
+    r"(?i)(?<![\d:/.])(\d{1,2})\s*(?::|h|giờ)\s*(\d{2})(?:\s*(?::|phút)\s*(\d{2}))?(?:\s*phút)?"
+    r"(?:\s*(a\.?m\.?|p\.?m\.?|sa|ch|sáng|chiều|tối|trưa)(?![a-zà-ỹ]))?(?![\d/])"
+)
+_WEEKDAY = "|".join(sorted((re.escape(w) for w in WEEKDAYS), key=len, reverse=True))
+_JOINER = re.compile(
+    rf"(?i)^[\s,|\-–—()\[\]]*(?:(?:vào\s+)?lúc|at)?[\s,|\-–—()\[\]]*(?:(?:{_WEEKDAY})\b[\s,|\-–—()\[\]]*)?(?:ngày\s*)?$"
+)
+_WEEKDAY_BEFORE = re.compile(rf"(?i)(?:{_WEEKDAY})\s*[,\-–—|]?\s*(?:ngày\s+)?$")
+_GMT_AFTER = re.compile(r"(?i)^\s*,?\s*\(?\s*(?:GMT|UTC)\s*\+\s*0?7(?::?00)?\s*\)?")
+_LABEL_WINDOW = 48
+
+
+@dataclass(frozen=True)
+class DateHit:
+    """A date found in a text: its normalized value, where it was, and what labelled it."""
+
+    value: str
+    start: int
+    end: int
+    raw: str
+    label: str | None  # "published", "modified" or None
+    has_time: bool
+
+    @property
+    def day(self) -> str:
+        return self.value[:10]
+
+
+def _valid_day(year: int, month: int, day: int) -> date | None:
+    if not 1990 <= year <= 2100:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _clock(match: re.Match) -> tuple[int, int, int] | None:
+    hour, minute = int(match.group(1)), int(match.group(2))
+    second = int(match.group(3) or 0)
+    marker = (match.group(4) or "").lower().replace(".", "")
+    if marker in ("pm", "ch", "chiều", "tối", "trưa") and hour < 12:
+        hour += 12
+    elif marker in ("am", "sa", "sáng") and hour == 12:
+        hour = 0
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    return hour, minute, second
+
+
+def format_value(day: date, clock: tuple[int, int, int] | None) -> str:
+    if clock is None:
+        return day.isoformat()
+    return f"{day.isoformat()}T{clock[0]:02d}:{clock[1]:02d}:{clock[2]:02d}+07:00"
+
+
+def _label_before(text: str, start: int, floor: int) -> str | None:
+    """The date label ending closest before ``start`` (and after ``floor``), if any."""
+    window = text[max(floor, start - _LABEL_WINDOW):start].lower()
+    best: tuple[int, int, str] | None = None
+    for kind, labels in (("modified", MODIFIED_LABELS), ("published", PUBLISHED_LABELS)):
+        for label in labels:
+            pos = window.rfind(label)
+            if pos < 0:
+                continue
+            rest = window[pos + len(label):]
+            if len(rest) > 12 or re.search(r"[a-zà-ỹ]{2,}", rest):
+                continue
+            key = (pos + len(label), len(label), kind)
+            if best is None or key[:2] > best[:2]:
+                best = key
+    return best[2] if best else None
+
+
+def _day_hits(text: str) -> list[tuple[int, int, date, tuple[int, int, int] | None]]:
+    """(start, end, day, clock-if-part-of-the-match) for every date in ``text``."""
+    hits = []
+    for m in _WORDS.finditer(text):
+        day = _valid_day(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        if day:
+            hits.append((m.start(), m.end(), day, None))
+    for m in _DMY.finditer(text):
+        day = _valid_day(int(m.group(4)), int(m.group(3)), int(m.group(1)))
+        if day and not any(s <= m.start() < e for s, e, _, _ in hits):
+            hits.append((m.start(), m.end(), day, None))
+    for m in _YMD.finditer(text):
+        day = _valid_day(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if not day:
+            continue
+        clock = None
+        if m.group(4):
+            clock = (int(m.group(4)), int(m.group(5)), int(m.group(6) or 0))
+            if m.group(7):
+                moment = datetime(day.year, day.month, day.day, *clock, tzinfo=_offset(m.group(7)))
+                local = moment.astimezone(VIETNAM)
+                day, clock = local.date(), (local.hour, local.minute, local.second)
+        hits.append((m.start(), m.end(), day, clock))
+    return sorted(hits, key=lambda h: h[0])
+
+
+def _offset(text: str) -> timezone:
+    if text.upper() == "Z":
+        return timezone.utc
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0)))
+
+
+def find_dates(text: str) -> list[DateHit]:
+    """Every date printed in ``text``, with its clock time when one stands next to it."""
+    if not text or not any(ch.isdigit() for ch in text):
+        return []
+    day_hits = _day_hits(text)
+    if not day_hits:
+        return []
+    times = [m for m in _TIME.finditer(text)
+             if not any(s <= m.start() < e for s, e, _, _ in day_hits)]
+    results = []
+    floor = 0
+    for start, end, day, clock in day_hits:
+        span_start, span_end = start, end
+        if clock is None:
+            for m in times:
+                if m.end() <= start and _JOINER.match(text[m.end():start]) and start - m.end() < 30:
+                    parsed = _clock(m)
+                    if parsed:
+                        clock, span_start = parsed, m.start()
+                elif m.start() >= end and _JOINER.match(text[end:m.start()]) and m.start() - end < 30:
+                    parsed = _clock(m)
+                    if parsed and clock is None:
+                        clock, span_end = parsed, m.end()
+                        break
+        weekday = _WEEKDAY_BEFORE.search(text, max(floor, span_start - 24), span_start)
+        if weekday and weekday.end() == span_start:
+            span_start = weekday.start()
+        gmt = _GMT_AFTER.match(text[span_end:])
+        if gmt:
+            span_end += gmt.end()
+        label = _label_before(text, span_start, floor)
+        raw = text[span_start:span_end].strip(" ,-–|[]")
+        results.append(DateHit(format_value(day, clock), span_start, span_end, raw, label,
+                               clock is not None))
+        floor = span_end
+    return results
+
+
+def parse_machine_date(value: str | None) -> str | None:
+    """Normalize a machine-readable date (ISO 8601, JSON-LD, meta tags) to the item format.
+
+    A value that carries a clock time keeps it (converted to +07:00); a bare day stays a day.
+    """
+    if not value:
+        return None
+    value = value.strip()
+    hits = _day_hits(value)
+    if hits and hits[0][0] == 0:
+        _, _, day, clock = hits[0]
+        return format_value(day, clock)
+    import dateparser  # slow to import; only needed for unusual machine formats
+
+    parsed = dateparser.parse(value, languages=["vi", "en"],
+                              settings={"DATE_ORDER": "DMY", "RETURN_AS_TIMEZONE_AWARE": False})
+    if parsed is None:
+        return None
+    has_time = bool(_TIME.search(value))
+    clock = (parsed.hour, parsed.minute, parsed.second) if has_time else None
+    return format_value(parsed.date(), clock)

@@ -1,0 +1,133 @@
+"""Article images with their captions, and attached documents."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+from .cues import CAPTION_CLASS, DOCUMENT_EXTENSIONS
+from .dom import Line
+from .text import clean_optional, clean_text, is_file_name
+
+_ICON = re.compile(r"(?i)(icon|logo|spacer|blank|pixel|button|btn|banner|bullet|arrow|share|print|"
+                   r"facebook|zalo|twitter|email|rss|loading|avatar|emoji|flag|captcha)")
+_PLACEHOLDER = re.compile(r"(?i)(blank|placeholder|lazy|loading|spacer|grey|gray|transparent)\.(gif|png|svg)|^data:")
+_CAPTION_MAX = 400
+
+
+def image_src(img, base_url: str) -> str | None:
+    """The real source of an image: lazy-loading attributes win over a placeholder src."""
+    src = (img.get("src") or "").strip()
+    for attr in ("data-src", "data-original", "data-lazy-src", "data-url", "data-full-src"):
+        lazy = (img.get(attr) or "").strip()
+        if lazy and (not src or _PLACEHOLDER.search(src)):
+            src = lazy
+            break
+    if not src or src.startswith("data:"):
+        return None
+    return urljoin(base_url, src)
+
+
+def is_article_image(img, src: str) -> bool:
+    """False for icons, logos, share buttons and tiny spacers."""
+    for attr in ("width", "height"):
+        value = re.match(r"\d+", img.get(attr) or "")
+        if value and int(value.group()) < 60:
+            return False
+    marker = " ".join(filter(None, (urlsplit(src).path.rsplit("/", 1)[-1], img.get("class"),
+                                     img.get("id"))))
+    return not _ICON.search(marker)
+
+
+def _caption_marked(line: Line, depth: int = 4) -> bool:
+    """The line's element (or a close ancestor) is a figcaption or carries a caption class."""
+    chain = line.ancestors[-depth:] if line.ancestors else (line.element,)
+    for el in chain:
+        if el.tag == "figcaption":
+            return True
+        marker = (el.get("class") or "") + " " + (el.get("id") or "")
+        if CAPTION_CLASS.search(marker):
+            return True
+    return False
+
+
+def _nearest(line: Line, tag: str):
+    for el in reversed(line.ancestors):
+        if el.tag == tag:
+            return el
+    return None
+
+
+def _is_caption(image: Line, candidate: Line, alt: str | None, after_file_name: bool) -> bool:
+    text = candidate.text
+    if len(text) > _CAPTION_MAX or candidate.chrome or candidate.link_density > 0.5:
+        return False
+    if _caption_marked(candidate):
+        return True
+    figure = _nearest(image, "figure")
+    if figure is not None and figure in candidate.ancestors:
+        return True
+    table = _nearest(image, "table")
+    if table is not None and table in candidate.ancestors and len(text) < 300:
+        return True
+    if alt and clean_text(alt).casefold() == text.casefold():
+        return True
+    if after_file_name and len(text) < 300:
+        return True
+    if candidate.element is image.element.getparent() or candidate.element in image.ancestors[-1:]:
+        if candidate.italic or candidate.align == "center":
+            return True
+    return (candidate.italic or candidate.align == "center") and len(text) < 250
+
+
+def collect_images(lines: list[Line], start: int, end: int, base_url: str):
+    """Images in lines[start:end] as item dicts, and the indices of caption/file-name lines."""
+    images: list[dict] = []
+    consumed: set[int] = set()
+    seen: set[str] = set()
+    for i in range(start, end):
+        line = lines[i]
+        if line.image is None or line.chrome:
+            continue
+        src = image_src(line.image, base_url)
+        if not src or not is_article_image(line.image, src) or src in seen:
+            continue
+        seen.add(src)
+        alt = clean_optional(line.image.get("alt")) or clean_optional(line.image.get("title"))
+        caption = None
+        after_file_name = False
+        j = i + 1
+        while j < end and j < i + 4:
+            candidate = lines[j]
+            if candidate.image is not None:
+                break
+            if is_file_name(candidate.text):
+                consumed.add(j)
+                after_file_name = True
+                j += 1
+                continue
+            if _is_caption(line, candidate, alt, after_file_name):
+                caption = candidate.text
+                consumed.add(j)
+            break
+        images.append({"src": src, "alt": alt, "caption": caption})
+    return images, consumed
+
+
+def collect_attachments(root_elements, base_url: str) -> list[dict]:
+    """Links to documents (PDF, Word, Excel, archives…) inside the given elements."""
+    attachments: list[dict] = []
+    seen: set[str] = set()
+    for container in root_elements:
+        for a in container.iter("a"):
+            href = (a.get("href") or "").strip()
+            if not href:
+                continue
+            url = urljoin(base_url, href)
+            path = urlsplit(url).path.lower()
+            if not path.endswith(DOCUMENT_EXTENSIONS) or url in seen:
+                continue
+            seen.add(url)
+            title = clean_optional(a.text_content()) or clean_optional(a.get("title"))
+            attachments.append({"url": url, "title": title})
+    return attachments

@@ -1,0 +1,116 @@
+"""Machine-readable metadata of a page: canonical URL, OpenGraph/article meta, JSON-LD, <time>."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from lxml import etree
+
+from .dates import parse_machine_date
+from .text import clean_optional
+
+_ARTICLE_TYPES = {"newsarticle", "article", "blogposting", "reportagenewsarticle", "webpage"}
+
+
+@dataclass(frozen=True)
+class PageMetadata:
+    base_url: str
+    canonical_url: str | None = None
+    doc_title: str | None = None
+    og_title: str | None = None
+    site_name: str | None = None
+    section: str | None = None
+    published: str | None = None
+    modified: str | None = None
+    author: str | None = None
+
+
+def _meta(root, *names: str) -> str | None:
+    for name in names:
+        for el in root.iterfind(f".//meta[@property='{name}']"):
+            if el.get("content"):
+                return el.get("content")
+        for el in root.iterfind(f".//meta[@name='{name}']"):
+            if el.get("content"):
+                return el.get("content")
+        for el in root.iterfind(f".//meta[@itemprop='{name}']"):
+            if el.get("content"):
+                return el.get("content")
+    return None
+
+
+def _json_ld_articles(root) -> list[dict]:
+    found = []
+    for script in root.iterfind(".//script[@type='application/ld+json']"):
+        try:
+            data = json.loads(script.text or "")
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, list):
+                stack.extend(node)
+            elif isinstance(node, dict):
+                kind = node.get("@type")
+                kinds = kind if isinstance(kind, list) else [kind]
+                if any(isinstance(k, str) and k.lower() in _ARTICLE_TYPES for k in kinds):
+                    found.append(node)
+                stack.extend(v for k, v in node.items() if k == "@graph")
+    return found
+
+
+def _text(value) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _person_name(value) -> str | None:
+    if isinstance(value, list):
+        names = [n for n in (_person_name(v) for v in value) if n]
+        return ", ".join(names) or None
+    if isinstance(value, dict):
+        if str(value.get("@type", "")).lower() == "organization":
+            return None
+        return clean_optional(value.get("name"))
+    return clean_optional(value) if isinstance(value, str) else None
+
+
+def read_metadata(root, url: str) -> PageMetadata:
+    """Metadata from <head> and JSON-LD; must be read before scripts are stripped."""
+    base = root.find(".//base[@href]")
+    base_url = urljoin(url, base.get("href")) if base is not None else url
+    canonical = None
+    for link in root.iterfind(".//link[@href]"):
+        if "canonical" in (link.get("rel") or "").lower().split():
+            canonical = urljoin(base_url, link.get("href").strip())
+            break
+    if canonical is None and _meta(root, "og:url"):
+        canonical = urljoin(base_url, _meta(root, "og:url").strip())
+    title_el = root.find(".//title")
+    articles = _json_ld_articles(root)
+    ld = articles[0] if articles else {}
+    published = parse_machine_date(_text(ld.get("datePublished")))
+    modified = parse_machine_date(_text(ld.get("dateModified")))
+    published = published or parse_machine_date(
+        _meta(root, "article:published_time", "datePublished", "pubdate", "publishdate", "dc.date.issued")
+    )
+    if published is None:
+        for time_el in root.iterfind(".//time[@datetime]"):
+            published = parse_machine_date(time_el.get("datetime"))
+            if published:
+                break
+    modified = modified or parse_machine_date(_meta(root, "article:modified_time", "dateModified"))
+    return PageMetadata(
+        base_url=base_url,
+        canonical_url=canonical,
+        doc_title=clean_optional(etree.tostring(title_el, method="text", encoding="unicode"))
+        if title_el is not None else None,
+        og_title=clean_optional(_meta(root, "og:title", "twitter:title") or _text(ld.get("headline"))),
+        site_name=clean_optional(_meta(root, "og:site_name")),
+        section=clean_optional(_meta(root, "article:section") or _text(ld.get("articleSection"))),
+        published=published,
+        modified=modified,
+        author=_person_name(ld.get("author")),
+    )

@@ -1,0 +1,128 @@
+"""The portal registry: sites and CMS families are data (``sites.toml``), not code."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from urllib.parse import urlsplit
+
+
+class RegistryError(ValueError):
+    """The registry file is malformed or names something that does not exist."""
+
+
+@dataclass(frozen=True)
+class Family:
+    """A CMS family: CSS selectors tried before the generic rules, and URL shapes."""
+
+    name: str
+    description: str = ""
+    title: tuple[str, ...] = ()
+    content: tuple[str, ...] = ()
+    category: tuple[str, ...] = ()
+    article_link: str = ""
+    next_page: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Site:
+    """One portal: its registry key, name, hosts, listing start URLs and family."""
+
+    key: str
+    name: str
+    hosts: tuple[str, ...]
+    listing_urls: tuple[str, ...]
+    family: Family
+    overrides: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def owns(self, url: str) -> bool:
+        """True when ``url`` is on one of this portal's hosts."""
+        return host_of(url) in self.hosts
+
+
+def host_of(url: str) -> str:
+    """The lower-case host (with a non-default port) of ``url``."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return f"{host}:{parts.port}" if parts.port else host
+
+
+@dataclass(frozen=True)
+class Registry:
+    families: dict[str, Family]
+    sites: dict[str, Site]
+
+    def site(self, key: str) -> Site:
+        try:
+            return self.sites[key]
+        except KeyError:
+            known = ", ".join(sorted(self.sites))
+            raise RegistryError(f"unknown site {key!r}; registered sites: {known}") from None
+
+    def site_for_url(self, url: str) -> Site | None:
+        """The registered portal serving ``url``, or None for an unknown host."""
+        host = host_of(url)
+        for site in self.sites.values():
+            if host in site.hosts:
+                return site
+        return None
+
+    def with_site(self, site: Site) -> "Registry":
+        """A copy of this registry with ``site`` added (or replaced)."""
+        return Registry(self.families, {**self.sites, site.key: site})
+
+
+def _family(name: str, data: dict) -> Family:
+    return Family(
+        name=name,
+        description=data.get("description", ""),
+        title=tuple(data.get("title", ())),
+        content=tuple(data.get("content", ())),
+        category=tuple(data.get("category", ())),
+        article_link=data.get("article_link", ""),
+        next_page=tuple(data.get("next_page", ())),
+    )
+
+
+def parse_registry(data: dict) -> Registry:
+    """Build a Registry from the decoded TOML document, checking every reference."""
+    families = {name: _family(name, spec) for name, spec in data.get("families", {}).items()}
+    families.setdefault("generic", Family(name="generic"))
+    sites = {}
+    for key, spec in data.get("sites", {}).items():
+        missing = [f for f in ("name", "listing_urls") if f not in spec]
+        if missing:
+            raise RegistryError(f"site {key!r} lacks {', '.join(missing)}")
+        family_name = spec.get("family", "generic")
+        if family_name not in families:
+            raise RegistryError(f"site {key!r} names unknown family {family_name!r}")
+        listing_urls = tuple(spec["listing_urls"])
+        hosts = tuple(h.lower() for h in spec.get("hosts", ())) or tuple(
+            dict.fromkeys(host_of(u) for u in listing_urls)
+        )
+        sites[key] = Site(
+            key=key,
+            name=spec["name"],
+            hosts=hosts,
+            listing_urls=listing_urls,
+            family=families[family_name],
+            overrides=dict(spec.get("overrides", {})),
+        )
+    return Registry(families, sites)
+
+
+def load_registry(path: str | Path | None = None) -> Registry:
+    """Load the registry from ``path``, or the one shipped in the package."""
+    if path is None:
+        return default_registry()
+    with open(path, "rb") as fh:
+        return parse_registry(tomllib.load(fh))
+
+
+@lru_cache(maxsize=1)
+def default_registry() -> Registry:
+    text = resources.files("vinews_scraper").joinpath("sites.toml").read_text(encoding="utf-8")
+    return parse_registry(tomllib.loads(text))
