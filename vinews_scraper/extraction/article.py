@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from lxml import etree
+
 from ..registry import Family, Site, default_registry, host_of
 from .bylines import inline_author, is_office, labelled_author, labelled_source, looks_like_name
 from .cues import (AUTHOR_LABELS, BOX_TITLE_CLASS, CATEGORY_CLASS, CHROME_LINES, ENGLISH_WEEKDAYS, MODIFIED_LABELS,
@@ -428,8 +430,8 @@ def extract_article(html: bytes | str, url: str, *, site: Site | None = None,
     text, _encoding = decode_html(html, content_type)
     try:
         root = parse_html(text)
-    except ValueError as exc:
-        raise ExtractionError(f"{url}: {exc}") from None
+    except (ValueError, etree.LxmlError) as exc:
+        raise ExtractionError(f"{url}: not a readable HTML page ({exc})") from None
     meta = read_metadata(root, url)
     remove_noise(root)
     lines = flatten(root)

@@ -1,0 +1,111 @@
+"""Date, view-count and byline cues on wordings copied from real portals (portal-patterns.md)."""
+
+import pytest
+
+from vinews_scraper.extraction.bylines import (inline_author, is_office, labelled_author,
+                                               labelled_source, looks_like_name)
+from vinews_scraper.extraction.dates import find_dates, parse_machine_date
+from vinews_scraper.extraction.views import find_view_count
+
+
+@pytest.mark.parametrize("text, value, raw, label", [
+    ("[ Cập nhật vào ngày (22/01/2021) ] - [ Số lần xem: 679 ]", "2021-01-22", "22/01/2021", "modified"),
+    ("Ngày 01-08-2022", "2022-08-01", "01-08-2022", "published"),
+    ("02/07/2024", "2024-07-02", "02/07/2024", None),
+    ("Ngày đăng: 06/01/2021 - Lượt xem: 99", "2021-01-06", "06/01/2021", "published"),
+    ("Ngày 22/02/2024 22:48:48", "2024-02-22T22:48:48+07:00", "22/02/2024 22:48:48", "published"),
+    ("Đăng ngày 25-11-2022 09:07", "2022-11-25T09:07:00+07:00", "25-11-2022 09:07", "published"),
+    ("15:35 22/02/2024", "2024-02-22T15:35:00+07:00", "15:35 22/02/2024", None),
+    ("16:20, Thứ Hai, 2-10-2023 363 0", "2023-10-02T16:20:00+07:00", "16:20, Thứ Hai, 2-10-2023", None),
+    ("Thứ năm - 20/06/2024 02:41", "2024-06-20T02:41:00+07:00", "Thứ năm - 20/06/2024 02:41", None),
+    ("Thứ Hai, ngày 25 tháng 3 năm 2019 - 13:38", "2019-03-25T13:38:00+07:00",
+     "Thứ Hai, ngày 25 tháng 3 năm 2019 - 13:38", None),
+    ("Thứ Ba, 30/12/2025, 01:00 (GMT+7)", "2025-12-30T01:00:00+07:00", "Thứ Ba, 30/12/2025, 01:00 (GMT+7)", None),
+    ("Cập nhật: 05/10/2022 17:48", "2022-10-05T17:48:00+07:00", "05/10/2022 17:48", "modified"),
+    ("2024-01-21 09:26:00.0", "2024-01-21T09:26:00+07:00", "2024-01-21 09:26:00.0", None),
+    ("18/07/2023 01:37:00 AM", "2023-07-18T01:37:00+07:00", "18/07/2023 01:37:00 AM", None),
+    ("Ngày đăng: 22/01/2021 02:35 PM", "2021-01-22T14:35:00+07:00", "22/01/2021 02:35 PM", "published"),
+    ("Ngày đăng: 22/01/2021 12:10 AM", "2021-01-22T00:10:00+07:00", "22/01/2021 12:10 AM", "published"),
+    ("10h30 ngày 5/3/2024", "2024-03-05T10:30:00+07:00", "10h30 ngày 5/3/2024", None),
+])
+def test_dates_are_day_first_and_keep_only_printed_times(text, value, raw, label):
+    hit = find_dates(text)[0]
+    assert (hit.value, hit.raw, hit.label) == (value, raw, label)
+
+
+def test_publish_and_update_dates_on_one_line_are_told_apart():
+    hits = find_dates("Ngày đăng: 22/01/2021 14:35 - Cập nhật: 23/01/2021 08:00")
+    assert [(h.value, h.label) for h in hits] == [
+        ("2021-01-22T14:35:00+07:00", "published"), ("2021-01-23T08:00:00+07:00", "modified")]
+
+
+def test_impossible_dates_and_ranges_are_not_dates():
+    assert find_dates("31/02/2021") == []
+    assert find_dates("Số 12/2021/NQ-HĐND") == []
+    assert [h.value for h in find_dates("(từ ngày 20/01 -19/02/2017)01/03/2017 15:02:43")] == [
+        "2017-03-01T15:02:43+07:00"]
+
+
+def test_machine_dates_convert_to_vietnam_time():
+    assert parse_machine_date("2021-01-22T03:00:00Z") == "2021-01-22T10:00:00+07:00"
+    assert parse_machine_date("2021-01-22") == "2021-01-22"
+    assert parse_machine_date("Fri, 22 Jan 2021 10:00:00 +0700") == "2021-01-22T10:00:00+07:00"
+    assert parse_machine_date("không phải ngày") is None
+
+
+@pytest.mark.parametrize("text, count", [
+    ("[ Cập nhật vào ngày (22/01/2021) ] - [ Số lần xem: 679 ]", 679),
+    ("Lượt xem: 6783", 6783),
+    ("  • Lượt xem: 5547 lượt xem", 5547),
+    ("1K lượt xem", 1000),
+    ("1,5K lượt xem", 1500),
+    ("Số lần xem: 1.234", 1234),
+    ("Lượt xem: 1,234", 1234),
+    ("Lượt xem: 0", 0),
+    ("Tổng lượt truy cập: 1.234.567", None),
+    ("Lượt truy cập: 5", None),
+    ("Đang online: 9", None),
+    ("Đang xem: 12", None),
+    ("Tất cả: 993.006", None),
+    ("Hội nghị xem xét 12 đề án", None),
+])
+def test_view_counts_as_displayed_and_site_counters_ignored(text, count):
+    found = find_view_count(text)
+    assert (found[0] if found else None) == count
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Tin, ảnh: Minh Thư", "Minh Thư"),
+    ("Tin và ảnh: Ngọc Hân", "Ngọc Hân"),
+    ("Bài, ảnh: Lê Hoa", "Lê Hoa"),
+    ("Tác giả: Phan Ngọc Trí", "Phan Ngọc Trí"),
+    ("Tác giả bài viết: Kim Lan - Quốc Nam", "Kim Lan - Quốc Nam"),
+    ("T/h: Hồng Nhung", "Hồng Nhung"),
+    ("Tin bài: Võ Thị Dun", "Võ Thị Dun"),
+    ("Bt: Như Ý", "Như Ý"),
+    ("Thực hiện: Đào Thanh", "Đào Thanh"),
+    ("Tin, ảnh: VHXH", "VHXH"),
+    ("Tin: tổ chức hội nghị sơ kết", None),
+])
+def test_byline_labels_are_removed(text, name):
+    assert labelled_author(text) == name
+
+
+def test_source_lines_and_inline_authors():
+    assert labelled_source("Nguồn: Báo Hậu Giang") == "Báo Hậu Giang"
+    assert labelled_source("Nguồn tin: HND TX Điện Bàn") == "HND TX Điện Bàn"
+    assert labelled_source("Năng Nguyễn") is None
+    assert inline_author("Ngày đăng bài: 22/05/2018 | Tác giả: Chánh văn phòng")[0] == "Chánh văn phòng"
+
+
+@pytest.mark.parametrize("text, name_like, office", [
+    ("Năng Nguyễn", True, False),
+    ("Huỳnh Điệp (TX)", True, False),
+    ("Lê Thị Xuân Trang - Phòng NN&PTNT", True, False),
+    ("BBT", True, True),
+    ("Trung tâm VHTT&TT Hữu Lũng", False, True),
+    ("Khen thưởng cho các tập thể, cá nhân", False, False),
+    ("Tại hội nghị, đã khen thưởng cho 18 tập thể.", False, False),
+])
+def test_bare_bylines(text, name_like, office):
+    assert (looks_like_name(text), is_office(text)) == (name_like, office)

@@ -1,0 +1,167 @@
+"""Listing pages: article links (with the date and view count their row shows) and the next page."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urljoin, urlsplit
+
+from ..registry import Family, Site, default_registry, host_of
+from .cues import CHROME_CLASS, DOCUMENT_EXTENSIONS
+from .dates import find_dates
+from .decode import decode_html
+from .dom import parse_html, remove_noise
+from .text import clean_text
+from .views import find_view_count
+
+_NEXT_TEXTS = frozenset(("trang sau", "sau", "tiếp", "trang tiếp", "tiếp theo", "trang kế", "next",
+                         "»", "›", ">", ">>", "»»", "next »", "sau »", "trang sau »"))
+_PAGE_PARAM = re.compile(r"(?i)^(page|p|trang|pageindex|page_index|pagenumber|pg|cur|curpage|paged|start)$")
+_PAGE_PATH = re.compile(r"(?i)/(?:page|trang|p)[-/](\d+)(?:\.html?)?/?$")
+_ARTICLE_PATH = re.compile(r"(?i)(\d{3,}(\.html?|\.aspx|\.php)?/?$|[a-z0-9]+(-[a-z0-9%]+){3,}(\.html?|\.aspx)?/?$)")
+_ARTICLE_QUERY = re.compile(r"(?i)(^|&)(id|newsid|news_id|itemid|articleid|id_news|dinhdanh|dDocName)=")
+_ROW_TAGS = ("li", "tr", "article", "div", "dd", "p", "td")
+
+
+@dataclass(frozen=True)
+class ListingRow:
+    url: str
+    title: str
+    published: str | None
+    view_count: int | None
+
+
+@dataclass(frozen=True)
+class Listing:
+    rows: tuple[ListingRow, ...]
+    next_page: str | None
+
+
+def _in_chrome(el) -> bool:
+    for anc in el.iterancestors():
+        if anc.tag in ("nav", "footer", "header"):
+            return True
+        marker = (anc.get("class") or "") + " " + (anc.get("id") or "")
+        if marker.strip() and CHROME_CLASS.search(marker) and "pag" not in marker.lower():
+            return True
+    return False
+
+
+def _looks_like_article(url: str, text: str, listing_url: str) -> bool:
+    parts = urlsplit(url)
+    if url.split("#")[0] == listing_url.split("#")[0] or parts.path.lower().endswith(DOCUMENT_EXTENSIONS):
+        return False
+    if len(text) < 20 or len(text.split()) < 4:
+        return False
+    return bool(_ARTICLE_PATH.search(parts.path) or _ARTICLE_QUERY.search(parts.query))
+
+
+def _row_of(a, link_count):
+    """The smallest ancestor of the link that holds no other article link: the listing row."""
+    row = a
+    for anc in a.iterancestors(*_ROW_TAGS):
+        if link_count(anc) > 1:
+            break
+        row = anc
+    return row
+
+
+def _page_number(url: str) -> int:
+    parts = urlsplit(url)
+    for key, value in parse_qsl(parts.query):
+        if _PAGE_PARAM.match(key) and value.isdigit():
+            return int(value)
+    m = _PAGE_PATH.search(parts.path)
+    return int(m.group(1)) if m else 1
+
+
+def _select_href(root, selectors, base_url):
+    for selector in selectors:
+        try:
+            found = root.cssselect(selector)
+        except Exception:
+            continue
+        for el in found:
+            if el.get("href"):
+                return urljoin(base_url, el.get("href"))
+    return None
+
+
+def find_next_page(root, url: str, family: Family) -> str | None:
+    """The URL of the next listing page, or None on the last page."""
+    candidate = _select_href(root, family.next_page, url)
+    if candidate is None:
+        for el in root.iter("a", "link"):
+            if "next" in (el.get("rel") or "").lower().split() and el.get("href"):
+                candidate = urljoin(url, el.get("href"))
+                break
+    anchors = [(a, clean_text(a.text_content()).casefold(), a.get("href", "").strip())
+               for a in root.iter("a")]
+    anchors = [(a, text, href) for a, text, href in anchors
+               if href and not href.startswith(("javascript:", "#", "mailto:"))]
+    if candidate is None:
+        for a, text, href in anchors:
+            title = (a.get("title") or "").casefold()
+            if text in _NEXT_TEXTS or title in ("trang sau", "next", "trang tiếp"):
+                candidate = urljoin(url, href)
+                break
+    if candidate is None:
+        wanted = str(_page_number(url) + 1)
+        for a, text, href in anchors:
+            if text == wanted:
+                candidate = urljoin(url, href)
+                break
+    if candidate is None or candidate.split("#")[0] == url.split("#")[0]:
+        return None
+    return candidate
+
+
+def extract_listing(html: bytes | str, url: str, *, site: Site | None = None,
+                    content_type: str | None = None) -> Listing:
+    """Article rows (newest first, as the page lists them) and the next page of a listing."""
+    if site is None:
+        site = default_registry().site_for_url(url)
+    family = site.family if site else Family(name="generic")
+    text, _ = decode_html(html, content_type)
+    root = parse_html(text)
+    base = root.find(".//base[@href]")
+    base_url = urljoin(url, base.get("href")) if base is not None else url
+    remove_noise(root)
+    host = host_of(url)
+    pattern = re.compile(family.article_link) if family.article_link else None
+
+    links = []
+    for a in root.iter("a"):
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith(("javascript:", "#", "mailto:")):
+            continue
+        target = urljoin(base_url, href).split("#")[0]
+        if host_of(target) != host:
+            continue
+        title = clean_text(a.text_content()) or clean_text(a.get("title"))
+        if pattern is not None:
+            if not pattern.search(target):
+                continue
+        elif not _looks_like_article(target, title, url) or _in_chrome(a):
+            continue
+        links.append((a, target, title))
+
+    article_urls_under: dict = {}
+
+    def link_count(el) -> int:
+        if el not in article_urls_under:
+            article_urls_under[el] = len({t for x, t, _ in links if x is el or el in x.iterancestors()})
+        return article_urls_under[el]
+
+    rows: dict[str, ListingRow] = {}
+    for a, target, title in links:
+        row_text = clean_text(_row_of(a, link_count).text_content())
+        dates = find_dates(row_text)
+        views = find_view_count(row_text)
+        if target in rows:
+            if not rows[target].title and title:
+                rows[target] = ListingRow(target, title, rows[target].published, rows[target].view_count)
+            continue
+        rows[target] = ListingRow(target, title, dates[0].value if dates else None,
+                                  views[0] if views else None)
+    return Listing(tuple(rows.values()), find_next_page(root, url, family))
