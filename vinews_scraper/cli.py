@@ -137,6 +137,7 @@ def cmd_parse(args) -> int:
 
     from .extraction import ExtractionError, extract_article
 
+    registry = _registry(args.registry)
     status = 0
     for name in args.files:
         try:
@@ -151,7 +152,8 @@ def cmd_parse(args) -> int:
             status = 1
             continue
         try:
-            item = normalize_item(extract_article(data, url, content_type=args.content_type))
+            item = normalize_item(extract_article(data, url, site=registry.site_for_url(url),
+                                                  content_type=args.content_type))
         except ExtractionError as exc:
             print(f"vinews parse: {name}: {exc}", file=sys.stderr)
             status = 1
@@ -217,6 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", help="saved HTML files ('-' for standard input)")
     p.add_argument("--url", help="the URL the page was saved from (default: its canonical link)")
     p.add_argument("--content-type", help="the page's HTTP Content-Type header, if known")
+    p.add_argument("--registry", help="an extra registry TOML file")
     p.set_defaults(func=cmd_parse)
 
     p = sub.add_parser("export", help="write stored articles as JSON Lines and JSON")

@@ -87,9 +87,14 @@ def _family(name: str, data: dict) -> Family:
     )
 
 
-def parse_registry(data: dict) -> Registry:
-    """Build a Registry from the decoded TOML document, checking every reference."""
-    families = {name: _family(name, spec) for name, spec in data.get("families", {}).items()}
+def parse_registry(data: dict, known_families: dict[str, Family] | None = None) -> Registry:
+    """Build a Registry from the decoded TOML document, checking every reference.
+
+    ``known_families`` (the shipped ones) may be named by the document's sites without being
+    redefined there.
+    """
+    families = dict(known_families or {})
+    families.update({name: _family(name, spec) for name, spec in data.get("families", {}).items()})
     families.setdefault("generic", Family(name="generic"))
     sites = {}
     for key, spec in data.get("sites", {}).items():
@@ -115,11 +120,17 @@ def parse_registry(data: dict) -> Registry:
 
 
 def load_registry(path: str | Path | None = None) -> Registry:
-    """Load the registry from ``path``, or the one shipped in the package."""
+    """Load a registry file (its sites may use the shipped families), or the shipped registry."""
     if path is None:
         return default_registry()
-    with open(path, "rb") as fh:
-        return parse_registry(tomllib.load(fh))
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except OSError as exc:
+        raise RegistryError(f"cannot read registry {path}: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise RegistryError(f"registry {path} is not valid TOML: {exc}") from None
+    return parse_registry(data, default_registry().families)
 
 
 @lru_cache(maxsize=1)

@@ -16,12 +16,12 @@ from lxml import etree
 
 from ..registry import Family, Site, default_registry, host_of
 from .bylines import inline_author, is_office, labelled_author, labelled_source, looks_like_name
-from .cues import (AUTHOR_LABELS, BOX_TITLE_CLASS, CATEGORY_CLASS, CHROME_LINES, ENGLISH_WEEKDAYS, MODIFIED_LABELS,
+from .cues import (AUTHOR_LABELS, BOX_TITLE_CLASS, CHROME_LINES, ENGLISH_WEEKDAYS, MODIFIED_LABELS,
                    PUBLISHED_LABELS, TERMINATORS, TITLE_CLASS, VIEW_LABELS, WEEKDAYS)
-from .dates import DateHit, find_dates
+from .dates import DateHit, find_dates, parse_machine_date
 from .decode import decode_html
-from .dom import Line, flatten, parse_html, remove_noise
-from .images import collect_attachments, collect_images
+from .dom import Line, flatten, parse_html, remove_noise, select, text_of
+from .images import collect_attachments, collect_images, is_attachment_line
 from .metadata import PageMetadata, read_metadata
 from .text import clean_text
 from .views import find_view_count, parse_count
@@ -60,22 +60,27 @@ _TERMINATOR_SET = frozenset(TERMINATORS)
 _CHROME_SET = frozenset(CHROME_LINES)
 
 
+_TERMINATOR_PREFIX = re.compile(
+    "^(?:" + "|".join(re.escape(t) for t in sorted(TERMINATORS, key=len, reverse=True)) + r")\s*[(:]")
+_GLUED_TERMINATOR = re.compile(
+    "(?:" + "|".join(re.escape(t) for t in sorted(TERMINATORS, key=len, reverse=True) if len(t) >= 9)
+    + r")$", re.I)
+
+
 def is_terminator(text: str) -> bool:
     """A heading after which the article is over (comments, related news, site chrome)."""
+    if len(text) > 80:
+        return False
     norm = _norm(text)
-    if norm in _TERMINATOR_SET:
-        return True
-    return len(norm) < 60 and any(norm.startswith(t + " (") or norm.startswith(t + ":")
-                                  for t in TERMINATORS)
+    return norm in _TERMINATOR_SET or bool(_TERMINATOR_PREFIX.match(norm))
 
 
 def split_glued_terminator(text: str) -> str | None:
     """For "Năng NguyễnCác ý kiến của bạn đọc", the text before the glued heading."""
-    lowered = text.casefold()
-    for term in TERMINATORS:
-        if len(term) >= 9 and lowered.endswith(term) and len(lowered) > len(term):
-            return text[: len(text) - len(term)].strip() or None
-    return None
+    m = _GLUED_TERMINATOR.search(text) if len(text) < 200 else None
+    if not m or m.start() == 0:
+        return None
+    return text[: m.start()].strip() or None
 
 
 def is_furniture(text: str) -> bool:
@@ -131,12 +136,8 @@ def _title_from_head(meta: PageMetadata) -> str | None:
 
 def _select_text(root, selectors: tuple[str, ...]) -> tuple[object, str] | None:
     for selector in selectors:
-        try:
-            found = root.cssselect(selector)
-        except Exception:
-            continue
-        for el in found:
-            text = clean_text(el.text_content())
+        for el in select(root, selector):
+            text = clean_text(text_of(el))
             if text:
                 return el, text
     return None
@@ -144,8 +145,8 @@ def _select_text(root, selectors: tuple[str, ...]) -> tuple[object, str] | None:
 
 def _title_class_score(line: Line) -> float:
     for el in line.ancestors[-3:]:
-        marker = (el.get("class") or "") + " " + (el.get("id") or "")
-        if TITLE_CLASS.search(marker):
+        marker = el.get("class") or el.get("id")
+        if marker and TITLE_CLASS.search(marker):
             return -1.0 if BOX_TITLE_CLASS.search(marker) else 1.5
     return 0.0
 
@@ -270,6 +271,17 @@ def _pick_dates(ml: _MetaLine) -> tuple[DateHit, DateHit | None]:
     return published, modified
 
 
+def _separate_update_date(candidates, chosen: _MetaLine, published: DateHit) -> DateHit | None:
+    """An update date printed on its own line next to the publish date ("Cập nhật: …")."""
+    for _score, index, ml in candidates:
+        if ml is chosen or abs(index - chosen.line.index) > 3 or ml.line.chrome:
+            continue
+        for hit in ml.dates:
+            if hit.label == "modified" and hit.value != published.value:
+                return hit
+    return None
+
+
 @dataclass
 class _Body:
     paragraphs: list[Line]
@@ -328,7 +340,8 @@ def extract_body(lines: list[Line], start: int, end: int, skip: set[int], title:
             kept.append(Line(text=glued, element=line.element, align=line.align, bold=line.bold,
                              index=line.index, ancestors=line.ancestors))
             break
-        if line.chrome or is_furniture(text) or line.link_density > 0.6:
+        if line.chrome or is_furniture(text) or line.link_density > 0.6 \
+                or is_attachment_line(line, base_url):
             continue
         if text.casefold() == folded_title:
             continue
@@ -364,13 +377,13 @@ def _after_container_byline(lines: list[Line], end: int) -> tuple[str | None, st
 
 
 def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: PageMetadata,
-                  root, family: Family, title: str | None) -> str | None:
+                  root, crumbs, family: Family, title: str | None) -> str | None:
     selected = _select_text(root, family.category)
     if selected and len(selected[1]) <= 80:
         return selected[1]
-    crumbs = _breadcrumb(root, title)
-    if crumbs:
-        return crumbs
+    crumb = _breadcrumb(crumbs, title)
+    if crumb:
+        return crumb
     if title_index is not None:
         title_line = lines[title_index]
         depth = len(title_line.ancestors)
@@ -392,14 +405,9 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
     return meta.section
 
 
-def _breadcrumb(root, title: str | None) -> str | None:
-    for el in root.iter():
-        if not isinstance(el.tag, str):
-            continue
-        marker = (el.get("class") or "") + " " + (el.get("id") or "")
-        if "bread" not in marker.lower() and not CATEGORY_CLASS.search(marker):
-            continue
-        items = [clean_text(a.text_content()) for a in el.iter("a", "li", "span")
+def _breadcrumb(crumbs, title: str | None) -> str | None:
+    for el in crumbs:
+        items = [clean_text(text_of(a)) for a in el.iter("a", "li", "span")
                  if len(a) == 0 or a.tag == "a"]
         items = [t for t in items if t and t not in (">", "»", "/", "›")]
         items = [t for t in items if _norm(t) not in ("trang chủ", "home", "trang nhất")
@@ -434,7 +442,7 @@ def extract_article(html: bytes | str, url: str, *, site: Site | None = None,
         raise ExtractionError(f"{url}: not a readable HTML page ({exc})") from None
     meta = read_metadata(root, url)
     remove_noise(root)
-    lines = flatten(root)
+    lines, crumbs = flatten(root)
     meta_lines = {line.index: ml for line in lines if (ml := _meta_line(line))}
 
     title_index, title = find_title(lines, meta_lines, meta, root, family)
@@ -457,6 +465,8 @@ def extract_article(html: bytes | str, url: str, *, site: Site | None = None,
         chosen = candidates[0][2]
         published, modified = _pick_dates(chosen)
         skip.add(chosen.line.index)
+        if modified is None:
+            modified = _separate_update_date(candidates, chosen, published)
     for score, index, ml in candidates:
         if abs(index - anchor) <= 10 and not ml.line.chrome and ml.residue <= 40:
             skip.add(index)
@@ -480,10 +490,13 @@ def extract_article(html: bytes | str, url: str, *, site: Site | None = None,
     if author is None:
         author = meta.author
 
-    published_value = published.value if published else meta.published
-    modified_value = modified.value if modified else None
-    if modified_value is None and meta.modified and meta.modified != published_value and published is None:
-        modified_value = meta.modified
+    if published is not None:
+        published_value, modified_value = published.value, modified.value if modified else None
+    else:
+        published_value = parse_machine_date(meta.published_text)
+        modified_value = parse_machine_date(meta.modified_text)
+        if modified_value == published_value:
+            modified_value = None
 
     attachment_scope = [container] if container is not None else [root]
     host = host_of(url)
@@ -492,7 +505,7 @@ def extract_article(html: bytes | str, url: str, *, site: Site | None = None,
         "canonical_url": meta.canonical_url or url,
         "site": site.key if site else host,
         "parser": family.name,
-        "category": find_category(lines, title_index, meta_lines, meta, root, family, title),
+        "category": find_category(lines, title_index, meta_lines, meta, root, crumbs, family, title),
         "title": title,
         "published": published_value,
         "published_raw": published.raw if published else None,

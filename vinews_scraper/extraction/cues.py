@@ -75,13 +75,20 @@ OFFICE_WORDS = (
 )
 
 # Class/id fragments of page regions that are not the article.
-CHROME_CLASS = re.compile(
-    r"(?i)(^|[\s_-])(nav|navbar|menu|sidebar|side-bar|aside|footer|banner|breadcrumbs?|"
-    r"related|other|tinkhac|tin-khac|lienquan|lien-quan|comments?|binh-?luan|share|social|"
-    r"counter|thong-?ke|visitor|online|widget|advert|quang-?cao|poll|search|login|marquee|"
-    r"slider|carousel|copyright|toolbar|tags?|rating|vote|pagination|paging)($|[\s_\d-])"
-    r"|(^|\s)(header|top-?bar|topbar)($|[\s_\d-])"
-)
+# Words (between -, _, digits and spaces) of class/id names of page regions that are not the
+# article: "sidebar-right", "box_tinlienquan", "footer2", "binh-luan".
+CHROME_CLASS_WORDS = frozenset((
+    "nav", "navbar", "menu", "sidebar", "aside", "footer", "banner", "breadcrumb", "breadcrumbs",
+    "related", "other", "tinkhac", "lienquan", "comment", "comments", "binhluan", "share", "social",
+    "counter", "thongke", "visitor", "online", "widget", "advert", "quangcao", "poll", "search",
+    "login", "marquee", "slider", "carousel", "copyright", "toolbar", "tag", "tags", "rating", "vote",
+    "pagination", "paging", "topbar",
+))
+# Whole class/id tokens that mark the page header (but "header-title" is an article title).
+CHROME_HEADER_TOKENS = frozenset((
+    "header", "site-header", "main-header", "top-header", "header-top", "header-bottom",
+    "header-wrap", "header-wrapper", "top-bar",
+))
 CHROME_TAGS = frozenset(("nav", "footer", "aside", "form-never"))
 
 CAPTION_CLASS = re.compile(

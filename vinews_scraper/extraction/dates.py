@@ -31,6 +31,8 @@ _JOINER = re.compile(
 _WEEKDAY_BEFORE = re.compile(rf"(?i)(?:{_WEEKDAY})\s*[,\-–—|]?\s*(?:ngày\s+)?$")
 _GMT_AFTER = re.compile(r"(?i)^\s*,?\s*\(?\s*(?:GMT|UTC)\s*\+\s*0?7(?::?00)?\s*\)?")
 _LABEL_WINDOW = 48
+_WORD = re.compile(r"[a-zà-ỹ]{2,}")
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,7 @@ def _label_before(text: str, start: int, floor: int) -> str | None:
             if pos < 0:
                 continue
             rest = window[pos + len(label):]
-            if len(rest) > 12 or re.search(r"[a-zà-ỹ]{2,}", rest):
+            if len(rest) > 12 or _WORD.search(rest):
                 continue
             key = (pos + len(label), len(label), kind)
             if best is None or key[:2] > best[:2]:
@@ -131,7 +133,7 @@ def _offset(text: str) -> timezone:
 
 def find_dates(text: str) -> list[DateHit]:
     """Every date printed in ``text``, with its clock time when one stands next to it."""
-    if not text or not any(ch.isdigit() for ch in text):
+    if not text or not _DIGIT.search(text):
         return []
     day_hits = _day_hits(text)
     if not day_hits:

@@ -10,9 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from lxml import etree, html
+from functools import lru_cache
 
-from .cues import CHROME_CLASS, CHROME_TAGS
+from lxml import etree
+from lxml.cssselect import CSSSelector
+
+from .cues import CHROME_CLASS_WORDS, CHROME_HEADER_TOKENS, CHROME_TAGS
 from .text import clean_text
 
 BLOCK_TAGS = frozenset(
@@ -23,9 +26,11 @@ BLOCK_TAGS = frozenset(
 _DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "object", "embed",
               "select", "option", "button", "textarea", "input", "map", "link", "meta")
 _ALIGN = re.compile(r"text-align\s*:\s*(center|right|justify|left)", re.I)
+_CLASS_WORD_SPLIT = re.compile(r"[_\-\d]+")
+_CRUMB_MARKER = re.compile(r"(?i)bread|duong-?dan|cat-?links|categor|chuyen-?muc")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
-_parser = html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
+_parser = etree.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
 
 
 @dataclass(slots=True)
@@ -56,62 +61,154 @@ def parse_html(text: str) -> etree._Element:
         text = text[text.find("?>") + 2:]
     if not text.strip():
         raise ValueError("empty page")
-    return html.document_fromstring(text, parser=_parser)
+    root = etree.fromstring(text, _parser)
+    if root is None:
+        raise ValueError("no HTML elements")
+    return root
+
+
+def text_of(el: etree._Element) -> str:
+    """All text inside ``el`` (not its tail)."""
+    return etree.tostring(el, method="text", encoding="unicode", with_tail=False)
+
+
+def drop_tree(el: etree._Element) -> None:
+    """Remove ``el`` and its children, keeping the text that follows it."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+@lru_cache(maxsize=256)
+def _compiled(selector: str) -> CSSSelector | None:
+    try:
+        return CSSSelector(selector, translator="html")
+    except Exception:
+        return None
+
+
+def select(root: etree._Element, selector: str) -> list:
+    """Elements matching a CSS selector; an invalid selector (from a registry entry) matches nothing."""
+    compiled = _compiled(selector)
+    return compiled(root) if compiled is not None else []
 
 
 def remove_noise(root: etree._Element) -> None:
-    """Drop scripts, styles, form controls and hidden elements: nothing a reader sees."""
+    """Drop scripts, styles and form controls (hidden elements are skipped when walking)."""
     etree.strip_elements(root, *_DROP_TAGS, with_tail=False)
-    for el in root.xpath("//*[@hidden or contains(@style,'none') or contains(@style,'hidden')]"):
-        if el.get("hidden") is not None or _HIDDEN.search(el.get("style", "")):
-            el.drop_tree()
 
 
-def _is_chrome_element(el: etree._Element) -> bool:
-    if el.tag in CHROME_TAGS:
+def is_hidden(el: etree._Element) -> bool:
+    """Hidden with the ``hidden`` attribute or an inline ``display:none``/``visibility:hidden``."""
+    if el.get("hidden") is not None:
         return True
-    if el.tag == "header" and el.getparent() is not None and el.getparent().tag == "body":
+    style = el.get("style")
+    return bool(style) and ("none" in style or "hidden" in style) and bool(_HIDDEN.search(style))
+
+
+def is_chrome_marker(marker: str) -> bool:
+    """True for class/id names of menus, sidebars, footers, related lists, counters…"""
+    marker = marker.lower()
+    for token in marker.split():
+        if token in CHROME_HEADER_TOKENS:
+            return True
+        words = _CLASS_WORD_SPLIT.split(token)
+        if not CHROME_CLASS_WORDS.isdisjoint(words):
+            return True
+        for first, second in zip(words, words[1:]):
+            if first + second in CHROME_CLASS_WORDS:
+                return True
+    return False
+
+
+def _is_chrome_element(el: etree._Element, marker: str | None) -> bool:
+    tag = el.tag
+    if tag in CHROME_TAGS:
         return True
-    marker = (el.get("class") or "") + " " + (el.get("id") or "")
-    return bool(marker.strip()) and bool(CHROME_CLASS.search(marker))
+    if tag == "header" and el.getparent() is not None and el.getparent().tag == "body":
+        return True
+    return bool(marker) and is_chrome_marker(marker)
+
+
+def class_marker(el: etree._Element) -> str | None:
+    """The element's class and id, as one string (None when it has neither)."""
+    marker = el.get("class")
+    identifier = el.get("id")
+    if identifier:
+        return f"{marker} {identifier}" if marker else identifier
+    return marker
 
 
 class _Flattener:
-    """Walks the tree once, collecting Lines."""
+    """Walks the tree once, collecting Lines and skipping site chrome.
 
-    def __init__(self) -> None:
+    A region whose class says "sidebar" but which holds most of the page's text is the page's
+    content in an odd template, so it is walked (its lines flagged as chrome) instead of skipped.
+    """
+
+    def __init__(self, total_text: int) -> None:
         self.lines: list[Line] = []
         self.pieces: list[tuple[str, bool, bool, bool]] = []
-        self.chrome_cache: dict[etree._Element, bool] = {}
+        self.total_text = total_text
+        self.crumbs: list[etree._Element] = []
 
     def flush(self, block, ctx) -> None:
-        if not self.pieces:
+        pieces = self.pieces
+        if not pieces:
             return
-        raw = "".join(p[0] for p in self.pieces)
-        text = clean_text(raw)
-        if text:
-            visible = [p for p in self.pieces if p[0].strip()]
-            link_chars = sum(len(clean_text(p[0])) for p in visible if p[1])
-            self.lines.append(Line(
-                text=text, element=block, link_chars=min(link_chars, len(text)),
-                italic=all(p[2] for p in visible), bold=all(p[3] for p in visible),
-                align=ctx[0], heading=ctx[1], chrome=ctx[2], ancestors=ctx[3],
-            ))
         self.pieces = []
-
-    def walk(self, el, block, ctx, link, italic, bold) -> None:
-        tag = el.tag
-        if not isinstance(tag, str):
+        text = clean_text("".join(p[0] for p in pieces))
+        if not text:
             return
-        if tag in BLOCK_TAGS:
+        link_chars = 0
+        italic = bold = True
+        for piece, link, is_italic, is_bold in pieces:
+            if piece.isspace():
+                continue
+            if link:
+                link_chars += len(piece.strip())
+            italic = italic and is_italic
+            bold = bold and is_bold
+        self.lines.append(Line(
+            text=text, element=block, link_chars=min(link_chars, len(text)), italic=italic,
+            bold=bold, align=ctx[0], heading=ctx[1], chrome=ctx[2], ancestors=ctx[3],
+        ))
+
+    def walk(self, el, block, ctx, link, italic, bold) -> bool:
+        """Collect ``el``'s lines; False when ``el`` is chrome and was skipped whole."""
+        tag = el.tag
+        is_block = tag in BLOCK_TAGS
+        if is_hidden(el):
+            return False
+        marker = class_marker(el)
+        if marker and _CRUMB_MARKER.search(marker):
+            self.crumbs.append(el)
+        if (is_block or tag in CHROME_TAGS) and _is_chrome_element(el, marker):
+            if len(text_of(el)) <= 0.5 * self.total_text:
+                self.flush(block, ctx)
+                return False
+            ctx = (ctx[0], ctx[1], True, ctx[3])
+        if is_block:
             self.flush(block, ctx)
             align, heading, chrome, ancestors = ctx
-            style_align = _ALIGN.search(el.get("style", "")) if el.get("style") else None
-            align = (style_align.group(1).lower() if style_align
-                     else (el.get("align") or "").lower() or ("center" if tag == "center" else align))
+            style = el.get("style")
+            if style and "align" in style:
+                found = _ALIGN.search(style)
+                if found:
+                    align = found.group(1).lower()
+            elif el.get("align"):
+                align = el.get("align").lower()
+            elif tag == "center":
+                align = "center"
             if tag[0] == "h" and len(tag) == 2 and tag[1].isdigit():
                 heading = int(tag[1])
-            chrome = chrome or _is_chrome_element(el)
             ctx = (align, heading, chrome, ancestors + (el,))
             block = el
         elif tag == "br":
@@ -120,31 +217,33 @@ class _Flattener:
             self.flush(block, ctx)
             self.lines.append(Line(text="", element=el, image=el, align=ctx[0], chrome=ctx[2],
                                    ancestors=ctx[3]))
-        elif tag == "a" and el.get("href"):
-            link = True
-        elif tag in ("i", "em"):
+        elif tag == "a":
+            link = link or bool(el.get("href"))
+        elif tag == "i" or tag == "em":
             italic = True
-        elif tag in ("b", "strong"):
+        elif tag == "b" or tag == "strong":
             bold = True
         if el.text:
             self.pieces.append((el.text, link, italic, bold))
         for child in el:
-            self.walk(child, block, ctx, link, italic, bold)
+            if isinstance(child.tag, str):
+                self.walk(child, block, ctx, link, italic, bold)
             if child.tail:
                 self.pieces.append((child.tail, link, italic, bold))
-        if tag in BLOCK_TAGS:
+        if is_block:
             self.flush(block, ctx)
-            if tag in ("td", "th", "li", "dt", "dd"):
-                self.pieces = []
+        return True
 
 
-def flatten(root: etree._Element) -> list[Line]:
-    """The page's text lines and images in reading order."""
+def flatten(root: etree._Element) -> tuple[list[Line], list[etree._Element]]:
+    """The page's text lines and images in reading order, and its breadcrumb/category regions."""
     body = root.find("body")
     start = body if body is not None else root
-    flattener = _Flattener()
-    flattener.walk(start, start, (None, 0, False, ()), False, False, False)
+    flattener = _Flattener(len(text_of(start)) or 1)
+    if not flattener.walk(start, start, (None, 0, False, ()), False, False, False):
+        flattener = _Flattener(0)
+        flattener.walk(start, start, (None, 0, True, ()), False, False, False)
     flattener.flush(start, (None, 0, False, ()))
     for i, line in enumerate(flattener.lines):
         line.index = i
-    return flattener.lines
+    return flattener.lines, flattener.crumbs

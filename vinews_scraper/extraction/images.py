@@ -6,13 +6,15 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 from .cues import CAPTION_CLASS, DOCUMENT_EXTENSIONS
-from .dom import Line
+from .dom import Line, text_of
 from .text import clean_optional, clean_text, is_file_name
 
 _ICON = re.compile(r"(?i)(icon|logo|spacer|blank|pixel|button|btn|banner|bullet|arrow|share|print|"
                    r"facebook|zalo|twitter|email|rss|loading|avatar|emoji|flag|captcha)")
 _PLACEHOLDER = re.compile(r"(?i)(blank|placeholder|lazy|loading|spacer|grey|gray|transparent)\.(gif|png|svg)|^data:")
 _CAPTION_MAX = 400
+_LEADING_NUMBER = re.compile(r"\d+")
+_SENTENCE_END = re.compile(r"[.!?…]$")
 
 
 def image_src(img, base_url: str) -> str | None:
@@ -31,7 +33,7 @@ def image_src(img, base_url: str) -> str | None:
 def is_article_image(img, src: str) -> bool:
     """False for icons, logos, share buttons and tiny spacers."""
     for attr in ("width", "height"):
-        value = re.match(r"\d+", img.get(attr) or "")
+        value = _LEADING_NUMBER.match(img.get(attr) or "")
         if value and int(value.group()) < 60:
             return False
     marker = " ".join(filter(None, (urlsplit(src).path.rsplit("/", 1)[-1], img.get("class"),
@@ -72,7 +74,8 @@ def _is_caption(image: Line, candidate: Line, alt: str | None, after_file_name: 
         return True
     if alt and clean_text(alt).casefold() == text.casefold():
         return True
-    if after_file_name and len(text) < 300:
+    if after_file_name and (candidate.italic or candidate.align == "center"
+                            or (len(text) < 200 and not _SENTENCE_END.search(text))):
         return True
     if candidate.element is image.element.getparent() or candidate.element in image.ancestors[-1:]:
         if candidate.italic or candidate.align == "center":
@@ -114,6 +117,23 @@ def collect_images(lines: list[Line], start: int, end: int, base_url: str):
     return images, consumed
 
 
+def is_document_url(url: str) -> bool:
+    return urlsplit(url).path.lower().endswith(DOCUMENT_EXTENSIONS)
+
+
+def is_attachment_line(line: Line, base_url: str) -> bool:
+    """A line that is a document link with at most a short label ("Tải về: Kế hoạch số 12")."""
+    if len(line.text) > 250 or line.link_chars == 0:
+        return False
+    for a in line.element.iter("a"):
+        href = a.get("href")
+        if href and is_document_url(urljoin(base_url, href.strip())):
+            link_text = clean_text(text_of(a))
+            if link_text and link_text in line.text and len(line.text) - len(link_text) <= 50:
+                return True
+    return False
+
+
 def collect_attachments(root_elements, base_url: str) -> list[dict]:
     """Links to documents (PDF, Word, Excel, archives…) inside the given elements."""
     attachments: list[dict] = []
@@ -124,10 +144,9 @@ def collect_attachments(root_elements, base_url: str) -> list[dict]:
             if not href:
                 continue
             url = urljoin(base_url, href)
-            path = urlsplit(url).path.lower()
-            if not path.endswith(DOCUMENT_EXTENSIONS) or url in seen:
+            if not is_document_url(url) or url in seen:
                 continue
             seen.add(url)
-            title = clean_optional(a.text_content()) or clean_optional(a.get("title"))
+            title = clean_optional(text_of(a)) or clean_optional(a.get("title"))
             attachments.append({"url": url, "title": title})
     return attachments

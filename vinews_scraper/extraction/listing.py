@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from ..registry import Family, Site, default_registry, host_of
-from .cues import CHROME_CLASS, DOCUMENT_EXTENSIONS
+from .cues import DOCUMENT_EXTENSIONS
 from .dates import find_dates
 from .decode import decode_html
-from .dom import parse_html, remove_noise
+from .dom import is_chrome_marker, parse_html, remove_noise, select, text_of
 from .text import clean_text
 from .views import find_view_count
 
@@ -42,7 +42,7 @@ def _in_chrome(el) -> bool:
         if anc.tag in ("nav", "footer", "header"):
             return True
         marker = (anc.get("class") or "") + " " + (anc.get("id") or "")
-        if marker.strip() and CHROME_CLASS.search(marker) and "pag" not in marker.lower():
+        if marker.strip() and is_chrome_marker(marker) and "pag" not in marker.lower():
             return True
     return False
 
@@ -77,11 +77,7 @@ def _page_number(url: str) -> int:
 
 def _select_href(root, selectors, base_url):
     for selector in selectors:
-        try:
-            found = root.cssselect(selector)
-        except Exception:
-            continue
-        for el in found:
+        for el in select(root, selector):
             if el.get("href"):
                 return urljoin(base_url, el.get("href"))
     return None
@@ -95,7 +91,7 @@ def find_next_page(root, url: str, family: Family) -> str | None:
             if "next" in (el.get("rel") or "").lower().split() and el.get("href"):
                 candidate = urljoin(url, el.get("href"))
                 break
-    anchors = [(a, clean_text(a.text_content()).casefold(), a.get("href", "").strip())
+    anchors = [(a, clean_text(text_of(a)).casefold(), a.get("href", "").strip())
                for a in root.iter("a")]
     anchors = [(a, text, href) for a, text, href in anchors
                if href and not href.startswith(("javascript:", "#", "mailto:"))]
@@ -138,13 +134,10 @@ def extract_listing(html: bytes | str, url: str, *, site: Site | None = None,
         target = urljoin(base_url, href).split("#")[0]
         if host_of(target) != host:
             continue
-        title = clean_text(a.text_content()) or clean_text(a.get("title"))
-        if pattern is not None:
-            if not pattern.search(target):
-                continue
-        elif not _looks_like_article(target, title, url) or _in_chrome(a):
-            continue
-        links.append((a, target, title))
+        title = clean_text(text_of(a)) or clean_text(a.get("title"))
+        if (pattern is not None and pattern.search(target)) or (
+                _looks_like_article(target, title, url) and not _in_chrome(a)):
+            links.append((a, target, title))
 
     article_urls_under: dict = {}
 
@@ -155,7 +148,7 @@ def extract_listing(html: bytes | str, url: str, *, site: Site | None = None,
 
     rows: dict[str, ListingRow] = {}
     for a, target, title in links:
-        row_text = clean_text(_row_of(a, link_count).text_content())
+        row_text = clean_text(text_of(_row_of(a, link_count)))
         dates = find_dates(row_text)
         views = find_view_count(row_text)
         if target in rows:

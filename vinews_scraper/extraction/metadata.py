@@ -8,7 +8,6 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from .dates import parse_machine_date
 from .text import clean_optional
 
 _ARTICLE_TYPES = {"newsarticle", "article", "blogposting", "reportagenewsarticle", "webpage"}
@@ -22,28 +21,37 @@ class PageMetadata:
     og_title: str | None = None
     site_name: str | None = None
     section: str | None = None
-    published: str | None = None
-    modified: str | None = None
+    published_text: str | None = None  # machine-readable, parsed only when the page prints no date
+    modified_text: str | None = None
     author: str | None = None
 
 
-def _meta(root, *names: str) -> str | None:
+def _meta_tags(root) -> dict[str, str]:
+    """content of every <meta> by its lower-case property, name or itemprop (first one wins)."""
+    tags: dict[str, str] = {}
+    for el in root.iter("meta"):
+        content = el.get("content")
+        if not content:
+            continue
+        for attr in ("property", "name", "itemprop"):
+            key = el.get(attr)
+            if key:
+                tags.setdefault(key.lower(), content)
+    return tags
+
+
+def _meta(tags: dict[str, str], *names: str) -> str | None:
     for name in names:
-        for el in root.iterfind(f".//meta[@property='{name}']"):
-            if el.get("content"):
-                return el.get("content")
-        for el in root.iterfind(f".//meta[@name='{name}']"):
-            if el.get("content"):
-                return el.get("content")
-        for el in root.iterfind(f".//meta[@itemprop='{name}']"):
-            if el.get("content"):
-                return el.get("content")
+        if name.lower() in tags:
+            return tags[name.lower()]
     return None
 
 
 def _json_ld_articles(root) -> list[dict]:
     found = []
-    for script in root.iterfind(".//script[@type='application/ld+json']"):
+    for script in root.iter("script"):
+        if (script.get("type") or "").lower() != "application/ld+json":
+            continue
         try:
             data = json.loads(script.text or "")
         except ValueError:
@@ -86,31 +94,27 @@ def read_metadata(root, url: str) -> PageMetadata:
         if "canonical" in (link.get("rel") or "").lower().split():
             canonical = urljoin(base_url, link.get("href").strip())
             break
-    if canonical is None and _meta(root, "og:url"):
-        canonical = urljoin(base_url, _meta(root, "og:url").strip())
+    tags = _meta_tags(root)
+    if canonical is None and _meta(tags, "og:url"):
+        canonical = urljoin(base_url, _meta(tags, "og:url").strip())
     title_el = root.find(".//title")
     articles = _json_ld_articles(root)
     ld = articles[0] if articles else {}
-    published = parse_machine_date(_text(ld.get("datePublished")))
-    modified = parse_machine_date(_text(ld.get("dateModified")))
-    published = published or parse_machine_date(
-        _meta(root, "article:published_time", "datePublished", "pubdate", "publishdate", "dc.date.issued")
-    )
+    published = _text(ld.get("datePublished")) or _meta(
+        root, "article:published_time", "datePublished", "pubdate", "publishdate", "dc.date.issued")
     if published is None:
-        for time_el in root.iterfind(".//time[@datetime]"):
-            published = parse_machine_date(time_el.get("datetime"))
-            if published:
-                break
-    modified = modified or parse_machine_date(_meta(root, "article:modified_time", "dateModified"))
+        time_el = root.find(".//time[@datetime]")
+        published = time_el.get("datetime") if time_el is not None else None
+    modified = _text(ld.get("dateModified")) or _meta(tags, "article:modified_time", "dateModified")
     return PageMetadata(
         base_url=base_url,
         canonical_url=canonical,
         doc_title=clean_optional(etree.tostring(title_el, method="text", encoding="unicode"))
         if title_el is not None else None,
-        og_title=clean_optional(_meta(root, "og:title", "twitter:title") or _text(ld.get("headline"))),
-        site_name=clean_optional(_meta(root, "og:site_name")),
-        section=clean_optional(_meta(root, "article:section") or _text(ld.get("articleSection"))),
-        published=published,
-        modified=modified,
+        og_title=clean_optional(_meta(tags, "og:title", "twitter:title") or _text(ld.get("headline"))),
+        site_name=clean_optional(_meta(tags, "og:site_name")),
+        section=clean_optional(_meta(tags, "article:section") or _text(ld.get("articleSection"))),
+        published_text=published,
+        modified_text=modified,
         author=_person_name(ld.get("author")),
     )

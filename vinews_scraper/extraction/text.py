@@ -6,18 +6,36 @@ import html
 import re
 import unicodedata
 
-_WHITESPACE = re.compile(r"[\s\u00a0\u200b\u2000-\u200a\u202f\u205f\u3000\ufeff]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_ENTITY = re.compile(r"&(#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _FILE_NAME = re.compile(r"^[\w\s.,()\-+~%&'\u00c0-\u1ef9]{0,200}\.(jpe?g|png|gif|bmp|webp|tiff?|svg)$", re.I)
 
 
 def clean_text(value: str | None) -> str:
-    """NFC-normalize, decode entities and collapse all whitespace to single spaces."""
+    """Decode entities left in text, NFC-normalize, drop control characters, collapse whitespace.
+
+    The HTML parser decodes one level of entities; pages that escaped twice ("&amp;nbsp;") show
+    entity text, which is decoded here once more. Cleaning clean text changes nothing, except
+    text that still spells an entity after that decoding (escaped three times).
+    """
     if not value:
         return ""
-    if "&" in value:
-        value = html.unescape(value)
-    return unicodedata.normalize("NFC", _WHITESPACE.sub(" ", value)).strip()
+    value = " ".join(decode_entities(value).split())
+    if "\u200b" in value or "\ufeff" in value:
+        value = " ".join(value.replace("\u200b", " ").replace("\ufeff", " ").split())
+    if _CONTROL.search(value):
+        value = _CONTROL.sub("", value)
+    if not value.isascii():
+        value = unicodedata.normalize("NFC", value)
+    return value.strip()
+
+
+def decode_entities(value: str) -> str:
+    """Decode the HTML entities in ``value`` ("&nbsp;", "&#7863;", "&amp;")."""
+    if "&" in value and _ENTITY.search(value):
+        return html.unescape(value)
+    return value
 
 
 def clean_optional(value: str | None) -> str | None:

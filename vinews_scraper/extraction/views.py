@@ -15,6 +15,9 @@ _NUMBER_FIRST = re.compile(
 )
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def parse_count(number: str, suffix: str | None = None) -> int:
     """'1.234' → 1234, '1,5' with suffix 'K' → 1500."""
     if suffix:
@@ -33,7 +36,7 @@ def find_view_count(text: str) -> tuple[int, int, int] | None:
 
     Site-wide counters ("Tổng lượt truy cập", "Đang online", "Hôm nay") are not view counts.
     """
-    if not text or not any(ch.isdigit() for ch in text):
+    if not text or not _DIGIT.search(text):
         return None
     lowered = text.lower()
     if "xem" not in lowered and "đọc" not in lowered and "view" not in lowered and "hits" not in lowered:

@@ -1,0 +1,58 @@
+"""Persist every kind of item in the crawl's store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vinews_scraper.items import ArticleItem, FailureItem, RejectItem, ViewObservationItem
+from vinews_scraper.storage import Store, store_for_crawler
+
+
+class StorePipeline:
+    """Writes articles (with their own view count), view observations, rejects and failures."""
+
+    def __init__(self, store: Store, stats) -> None:
+        self.store = store
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler) -> "StorePipeline":
+        return cls(store_for_crawler(crawler), crawler.stats)
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        if isinstance(item, ArticleItem):
+            self.store_article(item)
+        elif isinstance(item, ViewObservationItem):
+            self.store_view_observation(
+                item["url"], item.get("site"), item.get("observed_at"), item["view_count"], item["seen_on"]
+            )
+        elif isinstance(item, RejectItem):
+            self.store.add_reject(
+                item.get("url"), item.get("site"), item["reasons"], item["item"], item.get("rejected_at")
+            )
+            self.stats.inc_value("vinews/rejects_stored")
+        elif isinstance(item, FailureItem):
+            self.store.add_failure(
+                item.get("url"),
+                item.get("site"),
+                item["kind"],
+                item.get("reason"),
+                item.get("status"),
+                item.get("failed_at"),
+            )
+            self.stats.inc_value("vinews/failures_stored")
+        return item
+
+    def store_article(self, item: ArticleItem) -> None:
+        status = self.store.upsert_article(dict(item))
+        self.stats.inc_value(f"vinews/articles_{status}")
+        if item.get("view_count") is not None:
+            self.store_view_observation(
+                item["url"], item["site"], item["fetched_at"], item["view_count"], "article"
+            )
+
+    def store_view_observation(
+        self, url: str, site: str | None, observed_at: Any, view_count: int, seen_on: str
+    ) -> None:
+        self.store.add_view_observation(url, site, observed_at, view_count, seen_on)
+        self.stats.inc_value("vinews/view_observations_stored")

@@ -1,0 +1,172 @@
+"""End-to-end: the real spider, pipelines and store against the replica portal on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from vinews_scraper.demo import check_against_truth
+from vinews_scraper.replica.portal import Portal
+from vinews_scraper.replica.server import ReplicaServer
+from vinews_scraper.storage import open_store
+
+REPO = Path(__file__).resolve().parents[1]
+FAST = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False",
+        "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "--log-level", "WARNING"]
+
+
+def vinews(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "VINEWS_DATABASE_URL"}
+    return subprocess.run([sys.executable, "-m", "vinews_scraper.cli", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+class Replica:
+    def __init__(self, tmp: Path, articles: int = 240):
+        self.portal = Portal.generate(articles=articles)
+        self.server = ReplicaServer(self.portal)
+        self.base_url = self.server.start()
+        self.tmp = tmp
+        self.registry = tmp / "replica-sites.toml"
+        self.registry.write_text(self.portal.registry_toml(self.base_url), encoding="utf-8")
+        self.store_uri = f"sqlite:///{tmp / 'vinews.sqlite3'}"
+
+    def crawl(self, *extra: str) -> subprocess.CompletedProcess:
+        return vinews("crawl", "replica", "--registry", str(self.registry), "--store", self.store_uri,
+                      "--output", str(self.tmp / "out"), *FAST, *extra, cwd=self.tmp)
+
+    def stored(self) -> list[dict]:
+        with open_store(self.store_uri) as store:
+            return list(store.iter_articles(site="replica"))
+
+    def article_paths(self, requests) -> list[str]:
+        article_urls = {item["url"] for item in self.portal.expected_items(self.base_url)}
+        return [p for p in requests if self.base_url + p in article_urls]
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory):
+    """A full crawl of the replica, then a second one after 3 new articles and more views."""
+    replica = Replica(tmp_path_factory.mktemp("replica"))
+    first = replica.crawl()
+    first_requests = list(replica.server.requests)
+    stored_first = replica.stored()
+    expected_first = replica.portal.expected_items(replica.base_url)
+    replica.portal.publish(3)
+    replica.portal.bump_views(5)
+    del replica.server.requests[:]
+    second = replica.crawl()
+    yield {"replica": replica, "first": first, "first_requests": first_requests,
+           "stored_first": stored_first, "expected_first": expected_first, "second": second,
+           "second_requests": list(replica.server.requests)}
+    replica.server.stop()
+
+
+def test_first_crawl_stores_every_article_with_every_field_right(crawled):
+    assert crawled["first"].returncode == 0, crawled["first"].stderr[-3000:]
+    check = check_against_truth(crawled["stored_first"], crawled["expected_first"])
+    assert check.missing == [] and check.unexpected == []
+    assert check.mismatches == {}, {k: v[:3] for k, v in check.mismatches.items()}
+    assert len(crawled["stored_first"]) == len(crawled["expected_first"]) >= 240
+
+
+def test_first_crawl_fetches_each_article_once_and_exports_json(crawled):
+    replica = crawled["replica"]
+    paths = replica.article_paths(crawled["first_requests"])
+    assert len(paths) == len(set(paths)) == len(crawled["expected_first"])
+    out = replica.tmp / "out"
+    lines = (out / "articles-replica.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(crawled["expected_first"]) + 3  # the export after the second crawl
+    exported = json.loads((out / "articles-replica.json").read_text(encoding="utf-8"))
+    assert {item["url"] for item in exported} == {json.loads(line)["url"] for line in lines}
+
+
+def test_second_crawl_fetches_only_new_articles(crawled):
+    assert crawled["second"].returncode == 0, crawled["second"].stderr[-3000:]
+    replica = crawled["replica"]
+    fetched = replica.article_paths(crawled["second_requests"])
+    known = {item["url"] for item in crawled["stored_first"]}
+    new = [replica.base_url + p for p in fetched]
+    assert len(new) == 3 and not set(new) & known
+    check = check_against_truth(replica.stored(), replica.portal.expected_items(replica.base_url))
+    assert check.missing == [] and check.mismatches.keys() <= {"view_count"}
+
+
+def test_second_crawl_records_current_view_counts_from_listings(crawled):
+    replica = crawled["replica"]
+    expected = {i["url"]: i["view_count"] for i in replica.portal.expected_items(replica.base_url)}
+    with open_store(replica.store_uri) as store:
+        for item in crawled["stored_first"][:20]:
+            observations = store.view_observations(item["url"])
+            seen = [o["view_count"] for o in observations]
+            if item["view_count"] is None:
+                continue
+            assert seen[0] == item["view_count"]
+            assert seen[-1] == expected[item["url"]] == item["view_count"] + 5
+
+
+def test_crawl_options_limit_what_is_fetched(tmp_path):
+    replica = Replica(tmp_path, articles=60)
+    try:
+        result = replica.crawl("--max-articles", "7")
+        assert result.returncode == 0, result.stderr[-2000:]
+        first = {i["url"] for i in replica.stored()}
+        assert len(first) == 7
+        truth = {i["url"]: i for i in replica.portal.expected_items(replica.base_url)}
+        days = sorted((i["published"][:10] for i in truth.values()), reverse=True)
+        since = days[20]
+        del replica.server.requests[:]
+        result = replica.crawl("--since", since)
+        assert result.returncode == 0, result.stderr[-2000:]
+        fetched = {replica.base_url + p for p in replica.article_paths(replica.server.requests)}
+        want = {url for url, i in truth.items() if i["published"][:10] >= since}
+        assert fetched == want - first
+        assert {i["url"] for i in replica.stored()} == want | first
+    finally:
+        replica.server.stop()
+
+
+def test_scrapy_crawl_works_from_the_project_directory(tmp_path):
+    replica = Replica(tmp_path, articles=40)
+    try:
+        env = {**os.environ, "VINEWS_DATABASE_URL": replica.store_uri}
+        result = subprocess.run(
+            [sys.executable, "-m", "scrapy", "crawl", "portal", "-a", "site=replica",
+             "-a", f"registry={replica.registry}", "-a", "max_articles=5",
+             "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING"],
+            cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert len(replica.stored()) == 5
+    finally:
+        replica.server.stop()
+
+
+def test_parse_command_prints_the_item_of_a_saved_replica_page(tmp_path):
+    replica = Replica(tmp_path, articles=30)
+    try:
+        truth = replica.portal.expected_items(replica.base_url)[0]
+        import urllib.request
+
+        with urllib.request.urlopen(truth["url"]) as response:
+            page = tmp_path / "page.html"
+            page.write_bytes(response.read())
+            content_type = response.headers["Content-Type"]
+        result = vinews("parse", str(page), "--url", truth["url"], "--content-type", content_type,
+                        "--registry", str(replica.registry), cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        item = json.loads(result.stdout)
+        assert check_against_truth([item], [truth]).ok
+    finally:
+        replica.server.stop()
+
+
+def test_demo_runs_offline_and_reports_every_field_right(tmp_path):
+    result = vinews("demo", "--output", str(tmp_path / "demo"), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "240 stored of 240 published; 0 missing, 0 unexpected" in result.stdout
+    assert (tmp_path / "demo" / "articles-replica.jsonl").exists()

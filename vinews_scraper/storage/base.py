@@ -1,0 +1,384 @@
+"""The store shared by both backends: tables, queries and upsert logic written once.
+
+SQL is written with ``?`` placeholders; a backend only says how to connect, how to run a
+transaction or a streaming query, and the few type names that differ (id column, JSON type).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager, closing
+from datetime import datetime, timezone
+from functools import partial
+from typing import Any
+
+from vinews_scraper.items import ARTICLE_FIELDS, article_schema
+
+STORE_SCHEMA_VERSION = "1"
+
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_JSON_FIELDS = ("images", "attachments")
+_NESTED_KEYS = {
+    name: tuple(article_schema()["properties"][name]["items"]["properties"]) for name in _JSON_FIELDS
+}
+_UPDATED_FIELDS = tuple(f for f in ARTICLE_FIELDS if f != "url")
+
+dumps = partial(json.dumps, ensure_ascii=False, default=str)
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or used as asked."""
+
+
+def utc_timestamp(value: datetime | str | None = None) -> str:
+    """``YYYY-MM-DDTHH:MM:SSZ`` for ``value`` (a naive datetime counts as UTC), now when None.
+
+    A string is taken as already formatted and returned unchanged.
+    """
+    if isinstance(value, str):
+        return value
+    moment = value or datetime.now(timezone.utc)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _store_clock() -> str:
+    """When the store saw a row: UTC with microseconds, so that rows written in one second sort."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _day(value: str | None, name: str) -> str | None:
+    if value is not None and not _DAY.match(value):
+        raise ValueError(f"{name} must be a YYYY-MM-DD date, got {value!r}")
+    return value
+
+
+def _ordered(entry: Any, keys: tuple[str, ...]) -> Any:
+    """A JSON object with ``keys`` first in schema order (JSONB does not keep key order)."""
+    if not isinstance(entry, Mapping):
+        return entry
+    return {**{k: entry[k] for k in keys if k in entry}, **entry}
+
+
+class Store(ABC):
+    """Articles, view observations, rejects and failures in one SQL database."""
+
+    id_column: str
+    json_type: str
+    binary_collation: str = ""
+    lock_clause: str = ""
+
+    def __init__(self, connection: Any, description: str) -> None:
+        self._conn = connection
+        self.description = description
+        try:
+            self._create_schema()
+        except BaseException:
+            connection.close()
+            raise
+
+    # -- backend hooks ---------------------------------------------------------------------
+
+    @abstractmethod
+    def _transaction(self) -> AbstractContextManager[Any]:
+        """A cursor inside one write transaction, committed on success, rolled back on error."""
+
+    @abstractmethod
+    def _streaming_cursor(self) -> AbstractContextManager[Any]:
+        """A cursor whose rows are fetched as they are iterated, not all at once."""
+
+    def _read_cursor(self) -> AbstractContextManager[Any]:
+        """A cursor for one read (the connection is in autocommit mode)."""
+        return closing(self._conn.cursor())
+
+    def _sql(self, sql: str) -> str:
+        """``sql`` with ``?`` placeholders turned into the driver's own."""
+        return sql
+
+    def _json_param(self, value: Any) -> Any:
+        return dumps(value)
+
+    def _json_value(self, value: Any) -> Any:
+        return None if value is None else json.loads(value)
+
+    def _lock_schema(self, cursor: Any) -> None:
+        """Serialize concurrent schema creation (SQLite's write lock already does)."""
+
+    # -- schema ----------------------------------------------------------------------------
+
+    def _ddl(self) -> list[str]:
+        schema = article_schema()
+        not_null = {
+            name for name in schema["required"] if "null" not in schema["properties"][name].get("type", ())
+        }
+
+        def column(name: str) -> str:
+            if name in _JSON_FIELDS:
+                kind = self.json_type
+            elif name == "view_count":
+                kind = "BIGINT"
+            else:
+                kind = "TEXT"
+            return f"{name} {kind}{' NOT NULL' if name in not_null else ''}"
+
+        article_columns = ",\n  ".join(column(f) for f in _UPDATED_FIELDS)
+        return [
+            "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            f"""CREATE TABLE IF NOT EXISTS articles (
+  url TEXT PRIMARY KEY,
+  {article_columns},
+  first_seen_at TEXT NOT NULL,
+  last_seen_at TEXT NOT NULL)""",
+            f"""CREATE TABLE IF NOT EXISTS view_observations (
+  id {self.id_column}, url TEXT NOT NULL, site TEXT, observed_at TEXT NOT NULL,
+  view_count BIGINT NOT NULL, seen_on TEXT NOT NULL)""",
+            f"""CREATE TABLE IF NOT EXISTS rejects (
+  id {self.id_column}, url TEXT, site TEXT, reasons {self.json_type} NOT NULL,
+  item {self.json_type} NOT NULL, rejected_at TEXT NOT NULL)""",
+            f"""CREATE TABLE IF NOT EXISTS failures (
+  id {self.id_column}, url TEXT, site TEXT, kind TEXT NOT NULL, reason TEXT,
+  status INTEGER, failed_at TEXT NOT NULL)""",
+            "CREATE INDEX IF NOT EXISTS articles_site ON articles (site)",
+            "CREATE INDEX IF NOT EXISTS articles_content_hash ON articles (content_hash)",
+            "CREATE INDEX IF NOT EXISTS view_observations_url ON view_observations (url)",
+        ]
+
+    def _create_schema(self) -> None:
+        with self._transaction() as cur:
+            self._lock_schema(cur)
+            for statement in self._ddl():
+                cur.execute(statement)
+            cur.execute(
+                self._sql("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING"),
+                ("store_schema_version", STORE_SCHEMA_VERSION),
+            )
+            cur.execute(self._sql("SELECT value FROM meta WHERE key = ?"), ("store_schema_version",))
+            (version,) = cur.fetchone()
+        if version != STORE_SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.description} holds store schema version {version}, "
+                f"this vinews writes version {STORE_SCHEMA_VERSION}"
+            )
+
+    # -- articles --------------------------------------------------------------------------
+
+    def _article_params(self, item: Mapping) -> dict[str, Any]:
+        return {
+            f: self._json_param(item.get(f) or []) if f in _JSON_FIELDS else item.get(f)
+            for f in ARTICLE_FIELDS
+        }
+
+    def _article(self, row: tuple) -> dict:
+        article = dict(zip(ARTICLE_FIELDS, row))
+        for name in _JSON_FIELDS:
+            article[name] = [_ordered(e, _NESTED_KEYS[name]) for e in self._json_value(article[name])]
+        return article
+
+    def upsert_article(self, item: Mapping) -> str:
+        """Insert or refresh one article by url: "new", "updated" (content changed) or "unchanged"."""
+        params = self._article_params(item)
+        now = _store_clock()
+        columns = ", ".join(ARTICLE_FIELDS)
+        marks = ", ".join("?" for _ in ARTICLE_FIELDS)
+        with self._transaction() as cur:
+            cur.execute(
+                self._sql(
+                    f"INSERT INTO articles ({columns}, first_seen_at, last_seen_at) "
+                    f"VALUES ({marks}, ?, ?) ON CONFLICT (url) DO NOTHING"
+                ),
+                (*params.values(), now, now),
+            )
+            if cur.rowcount == 1:
+                return "new"
+            cur.execute(
+                self._sql(f"SELECT content_hash FROM articles WHERE url = ?{self.lock_clause}"),
+                (params["url"],),
+            )
+            (stored_hash,) = cur.fetchone()
+            if stored_hash == params["content_hash"]:
+                changed, status = ("fetched_at", "view_count"), "unchanged"
+            else:
+                changed, status = _UPDATED_FIELDS, "updated"
+            assignments = ", ".join(f"{f} = ?" for f in changed)
+            cur.execute(
+                self._sql(f"UPDATE articles SET {assignments}, last_seen_at = ? WHERE url = ?"),
+                (*(params[f] for f in changed), now, params["url"]),
+            )
+        return status
+
+    def get_article(self, url: str) -> dict | None:
+        """The stored article at ``url`` as a schema dict, or None."""
+        with self._read_cursor() as cur:
+            cur.execute(self._sql(f"SELECT {', '.join(ARTICLE_FIELDS)} FROM articles WHERE url = ?"), (url,))
+            row = cur.fetchone()
+        return None if row is None else self._article(row)
+
+    def known_article_urls(self, site: str) -> set[str]:
+        """Urls of every stored article of ``site``."""
+        with self._read_cursor() as cur:
+            cur.execute(self._sql("SELECT url FROM articles WHERE site = ?"), (site,))
+            return {url for (url,) in cur.fetchall()}
+
+    def first_url_with_hash(self, content_hash: str, exclude_site: str) -> str | None:
+        """Url of the earliest-seen article with ``content_hash`` on a site other than ``exclude_site``."""
+        with self._read_cursor() as cur:
+            cur.execute(
+                self._sql(
+                    "SELECT url FROM articles WHERE content_hash = ? AND site <> ? "
+                    f"ORDER BY first_seen_at, url{self.binary_collation} LIMIT 1"
+                ),
+                (content_hash, exclude_site),
+            )
+            row = cur.fetchone()
+        return None if row is None else row[0]
+
+    def iter_articles(
+        self, site: str | None = None, since: str | None = None, until: str | None = None
+    ) -> Iterator[dict]:
+        """Stored articles as schema dicts, ordered by published then url, streamed from the database.
+
+        ``since``/``until`` are inclusive ``YYYY-MM-DD`` bounds on the published day; articles
+        without a published date are left out when either is given.
+        """
+        conditions, params = [], []
+        for clause, value in (
+            ("site = ?", site),
+            ("substr(published, 1, 10) >= ?", _day(since, "since")),
+            ("substr(published, 1, 10) <= ?", _day(until, "until")),
+        ):
+            if value is not None:
+                conditions.append(clause)
+                params.append(value)
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        c = self.binary_collation
+        sql = (
+            f"SELECT {', '.join(ARTICLE_FIELDS)} FROM articles{where} "
+            f"ORDER BY published IS NULL, published{c}, url{c}"
+        )
+        with self._streaming_cursor() as cur:
+            cur.execute(self._sql(sql), params)
+            for row in cur:
+                yield self._article(row)
+
+    # -- observations, rejects, failures ---------------------------------------------------
+
+    def _insert(self, table: str, row: dict[str, Any]) -> None:
+        with self._transaction() as cur:
+            cur.execute(
+                self._sql(
+                    f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})"
+                ),
+                tuple(row.values()),
+            )
+
+    def _rows(self, sql: str, params: tuple = ()) -> list[dict]:
+        with self._read_cursor() as cur:
+            cur.execute(self._sql(sql), params)
+            names = [d[0] for d in cur.description]
+            return [dict(zip(names, row)) for row in cur.fetchall()]
+
+    def add_view_observation(
+        self, url: str, site: str | None, observed_at: datetime | str | None, view_count: int, seen_on: str
+    ) -> None:
+        """Record that ``url`` showed ``view_count`` views at ``observed_at`` (on "article" or "listing")."""
+        self._insert(
+            "view_observations",
+            {
+                "url": url,
+                "site": site,
+                "observed_at": utc_timestamp(observed_at),
+                "view_count": view_count,
+                "seen_on": seen_on,
+            },
+        )
+
+    def add_reject(
+        self,
+        url: str | None,
+        site: str | None,
+        reasons: list[str],
+        item: Mapping,
+        rejected_at: datetime | str | None,
+    ) -> None:
+        """Keep an article that failed validation, with why."""
+        self._insert(
+            "rejects",
+            {
+                "url": url,
+                "site": site,
+                "reasons": self._json_param(list(reasons)),
+                "item": self._json_param(dict(item)),
+                "rejected_at": utc_timestamp(rejected_at),
+            },
+        )
+
+    def add_failure(
+        self,
+        url: str | None,
+        site: str | None,
+        kind: str,
+        reason: str | None,
+        status: int | None,
+        failed_at: datetime | str | None,
+    ) -> None:
+        """Record a page that could not be fetched or parsed."""
+        self._insert(
+            "failures",
+            {
+                "url": url,
+                "site": site,
+                "kind": kind,
+                "reason": reason,
+                "status": status,
+                "failed_at": utc_timestamp(failed_at),
+            },
+        )
+
+    def view_observations(self, url: str) -> list[dict]:
+        """Every view observation of ``url``, oldest first."""
+        return self._rows(
+            "SELECT url, site, observed_at, view_count, seen_on FROM view_observations "
+            "WHERE url = ? ORDER BY observed_at, id",
+            (url,),
+        )
+
+    def rejects(self) -> list[dict]:
+        """Every reject in the order stored, reasons and item decoded."""
+        rows = self._rows("SELECT url, site, reasons, item, rejected_at FROM rejects ORDER BY id")
+        for row in rows:
+            row["reasons"] = self._json_value(row["reasons"])
+            row["item"] = _ordered(self._json_value(row["item"]), ARTICLE_FIELDS)
+        return rows
+
+    def failures(self) -> list[dict]:
+        """Every failure in the order stored."""
+        return self._rows("SELECT url, site, kind, reason, status, failed_at FROM failures ORDER BY id")
+
+    def counts(self) -> dict[str, int]:
+        """Row counts of the four data tables."""
+        tables = ("articles", "view_observations", "rejects", "failures")
+        with self._read_cursor() as cur:
+            result = {}
+            for table in tables:
+                cur.execute(f"SELECT COUNT(*) FROM {table}")
+                result[table] = cur.fetchone()[0]
+        return result
+
+    # -- lifetime --------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the connection; closing twice is harmless."""
+        self._conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.description}>"
