@@ -170,3 +170,63 @@ def test_demo_runs_offline_and_reports_every_field_right(tmp_path):
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "240 stored of 240 published; 0 missing, 0 unexpected" in result.stdout
     assert (tmp_path / "demo" / "articles-replica.jsonl").exists()
+
+
+def test_crawl_into_postgresql_stores_the_same_articles(tmp_path, postgres_database_uri):
+    replica = Replica(tmp_path, articles=30)
+    try:
+        replica.store_uri = postgres_database_uri
+        result = replica.crawl()
+        assert result.returncode == 0, result.stderr[-2000:]
+        check = check_against_truth(replica.stored(), replica.portal.expected_items(replica.base_url))
+        assert check.stored == 30 and check.ok, check.lines()
+    finally:
+        replica.server.stop()
+
+
+def test_export_command_filters_by_site_and_dates(crawled, tmp_path):
+    replica = crawled["replica"]
+    items = replica.stored()
+    days = sorted(i["published"][:10] for i in items)
+    since, until = days[50], days[150]
+    result = vinews("export", "--site", "replica", "--since", since, "--until", until,
+                    "--store", replica.store_uri, "--output", str(tmp_path), "--format", "jsonl",
+                    cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    path = tmp_path / f"articles-replica-since-{since}-until-{until}.jsonl"
+    exported = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    want = [i["url"] for i in items if since <= i["published"][:10] <= until]
+    assert [i["url"] for i in exported] == want and len(want) >= 101
+    assert not (tmp_path / f"articles-replica-since-{since}-until-{until}.json").exists()
+
+
+def test_failed_fetches_are_recorded_with_their_reason(tmp_path):
+    replica = Replica(tmp_path, articles=20)
+    try:
+        missing = replica.base_url + "/tin-tuc/chuyen-muc-khong-ton-tai"
+        entry = replica.registry.read_text(encoding="utf-8")
+        replica.registry.write_text(entry.replace("listing_urls = [", f'listing_urls = ["{missing}", '),
+                                    encoding="utf-8")
+        result = replica.crawl()
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert "1 failed" in result.stdout
+        with open_store(replica.store_uri) as store:
+            failures = store.failures()
+        assert [(f["url"], f["kind"], f["status"], f["reason"]) for f in failures] == [
+            (missing, "http", 404, "HTTP 404")]
+        assert len(replica.stored()) == 20
+    finally:
+        replica.server.stop()
+
+
+def test_parse_command_rejects_unreadable_input_with_a_clear_error(tmp_path):
+    garbage = tmp_path / "garbage.html"
+    garbage.write_bytes(b"\x00\x01\x02 not html at all \xff\xfe")
+    empty = tmp_path / "empty.html"
+    empty.write_bytes(b"")
+    result = vinews("parse", str(garbage), str(empty), str(tmp_path / "missing.html"),
+                    "--url", "https://vithuy.haugiang.gov.vn/tin-tuc/a-1.html", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert "garbage.html" in result.stderr and "empty.html" in result.stderr
+    assert "cannot read" in result.stderr and "missing.html" in result.stderr

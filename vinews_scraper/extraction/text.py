@@ -24,7 +24,7 @@ def clean_text(value: str | None) -> str:
     value = " ".join(decode_entities(value).split())
     if "\u200b" in value or "\ufeff" in value:
         value = " ".join(value.replace("\u200b", " ").replace("\ufeff", " ").split())
-    if _CONTROL.search(value):
+    if not value.isprintable():
         value = _CONTROL.sub("", value)
     if not value.isascii():
         value = unicodedata.normalize("NFC", value)
