@@ -54,7 +54,7 @@ def run_crawl(sites: list[Site], settings_overrides: dict, spider_args: dict) ->
     from .spiders.portal import PortalSpider
 
     settings = _project_settings(settings_overrides)
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawlers = {}
     for site in sites:
         crawler = process.create_crawler(PortalSpider)
