@@ -16,7 +16,7 @@ from lxml import etree
 
 from ..registry import Family, Site, default_registry, host_of
 from .bylines import inline_author, is_office, labelled_author, labelled_source, looks_like_name
-from .cues import (AUTHOR_LABELS, BOX_TITLE_CLASS, CHROME_LINES, ENGLISH_WEEKDAYS, MODIFIED_LABELS,
+from .cues import (AUTHOR_LABELS, BOX_TITLE_CLASS, CATEGORY_LABELS, CHROME_LINES, ENGLISH_WEEKDAYS, MODIFIED_LABELS,
                    PUBLISHED_LABELS, TERMINATORS, TITLE_CLASS, VIEW_LABELS, WEEKDAYS)
 from .dates import DateHit, find_dates, parse_machine_date
 from .decode import decode_html
@@ -32,14 +32,16 @@ class ExtractionError(ValueError):
 
 
 _GENERIC = Family(name="generic")
-_META_WORDS = re.compile(
-    "|".join(re.escape(w) for w in sorted(
-        PUBLISHED_LABELS + MODIFIED_LABELS + VIEW_LABELS + WEEKDAYS + AUTHOR_LABELS
-        + ("bình luận", "phản hồi", "comments", "lượt", "gmt", "utc", "vào", "lúc", "tháng", "năm"),
-        key=len, reverse=True))
-    + r"|\d+|[^\w]|_", re.I)
+_META_TOKENS = frozenset(
+    word for phrase in (PUBLISHED_LABELS + MODIFIED_LABELS + VIEW_LABELS + WEEKDAYS + AUTHOR_LABELS)
+    for word in re.findall(r"[^\W\d_]+", phrase)
+) | {"bình", "luận", "phản", "hồi", "comments", "comment", "lượt", "gmt", "utc", "vào", "lúc",
+     "tháng", "năm", "am", "pm", "sa", "ch", "giờ", "phút", "h", "lần", "số", "đã", "và", "ảnh",
+     "by", "on", "at", "sáng", "chiều", "tối"}
+_WORD = re.compile(r"[^\W\d_]+")
 _UNLABELLED_COUNTS = re.compile(r"^[\s,|\-–—]*(\d{1,3}(?:[.,]\d{3})+|\d+)\s+(\d+)\s*$")
 _RATING = re.compile(r"(?i)^\d([.,]\d)?\s*/\s*\d\s*-?\s*\(\s*\d+\s*bình chọn\s*\)$")
+_META_RESIDUE_MAX = 15
 _TITLE_SPLIT = re.compile(r"\s+[-|–—:»]+\s+")
 _SENTENCE = re.compile(r"[.!?…:;\"”)]$")
 
@@ -89,9 +91,11 @@ def is_furniture(text: str) -> bool:
     return (norm in _CHROME_SET or bool(_RATING.match(text)) or not any(c.isalnum() for c in text))
 
 
-def _meta_residue(text: str) -> int:
-    """How many characters of ``text`` are not date, time, view-count or label words."""
-    return len(_META_WORDS.sub("", text))
+def _meta_residue(text: str, spans: list[tuple[int, int]]) -> int:
+    """How many letters of ``text`` (outside the date/view spans) are not meta vocabulary."""
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + " " + text[end:]
+    return sum(len(w) for w in _WORD.findall(text.lower()) if w not in _META_TOKENS)
 
 
 def _meta_line(line: Line) -> _MetaLine | None:
@@ -102,26 +106,40 @@ def _meta_line(line: Line) -> _MetaLine | None:
     if not dates and views is None:
         return None
     text = line.text
+    spans = [(hit.start, hit.end) for hit in dates]
+    if views:
+        spans.append((views[1], views[2]))
     author = inline_author(text)
     if author:
-        text = text[: author[1]] + text[author[2]:]
+        spans.append((author[1], author[2]))
     count = views[0] if views else None
     if count is None and dates:
         rest = _UNLABELLED_COUNTS.match(text[dates[-1].end:])
         if rest:
             count = parse_count(rest.group(1))
-    return _MetaLine(line, dates, count, _meta_residue(text))
+            spans.append((dates[-1].end, len(text)))
+    return _MetaLine(line, dates, count, _meta_residue(text, spans))
 
 
-def _matches_doc_title(text: str, meta: PageMetadata) -> bool:
+def _doc_title_score(text: str, meta: PageMetadata) -> float:
+    """How well a line matches the page's <title>/og:title: the headline part scores high, a
+    category or site-name part of the <title> scores low."""
     folded = text.casefold()
+    best = 0.0
     for candidate in (meta.og_title, meta.doc_title):
-        if candidate:
-            other = candidate.casefold()
-            if folded == other or (len(folded) >= 15 and folded in other) or (
-                    len(other) >= 15 and other in folded):
-                return True
-    return False
+        if not candidate:
+            continue
+        whole = candidate.casefold()
+        if folded == whole or (len(whole) >= 15 and whole in folded):
+            return 4.0
+        parts = [p.casefold() for p in _TITLE_SPLIT.split(candidate) if p]
+        headline = max(parts, key=len) if parts else ""
+        for part in parts:
+            matches = folded == part or (len(part) >= 15 and folded.startswith(part)) or (
+                len(folded) >= 15 and folded in part)
+            if matches:
+                best = max(best, 4.0 if part == headline or part == parts[0] else 1.0)
+    return best
 
 
 def _title_from_head(meta: PageMetadata) -> str | None:
@@ -141,6 +159,26 @@ def _select_text(root, selectors: tuple[str, ...]) -> tuple[object, str] | None:
             if text:
                 return el, text
     return None
+
+
+def _glued_date(ml: _MetaLine) -> DateHit | None:
+    """A date and time glued to the end of a title line ("…19/02/2017)01/03/2017 15:02:43")."""
+    if not ml.dates:
+        return None
+    last = ml.dates[-1]
+    if last.has_time and last.end == len(ml.line.text) and last.start >= 15:
+        return last
+    return None
+
+
+_CATEGORY_LABEL = re.compile(
+    r"(?i)^(?:" + "|".join(re.escape(label) for label in CATEGORY_LABELS) + r")\s*[:：]\s*(.{2,80})$")
+
+
+def _category_label(text: str) -> str | None:
+    """The category named by a "Chuyên mục: X" line."""
+    m = _CATEGORY_LABEL.match(text)
+    return m.group(1).strip() if m else None
 
 
 def _title_class_score(line: Line) -> float:
@@ -167,11 +205,18 @@ def find_title(lines: list[Line], meta_lines: dict[int, _MetaLine], meta: PageMe
         text = line.text
         if line.image is not None or not 8 <= len(text) <= 400 or len(text.split()) < 2:
             continue
-        if line.index in meta_lines and meta_lines[line.index].residue < 15:
+        if is_furniture(text) or _category_label(text):
             continue
         score = 0.0
-        if _matches_doc_title(text, meta):
-            score += 4
+        ml = meta_lines.get(line.index)
+        if ml is not None:
+            if ml.residue <= _META_RESIDUE_MAX:
+                continue
+            glued = _glued_date(ml)
+            if glued is not None:
+                text = line.text[:glued.start].strip()
+                score += 2.5
+        score += _doc_title_score(text, meta)
         if line.heading == 1:
             score += 3
         elif line.heading in (2, 3):
@@ -188,14 +233,14 @@ def find_title(lines: list[Line], meta_lines: dict[int, _MetaLine], meta: PageMe
         if len(text) < 15 or _SENTENCE.search(text) and len(text) > 160:
             score -= 1
         if best is None or score > best[0]:
-            best = (score, line.index)
+            best = (score, line.index, text)
     if best and best[0] >= 2.5:
-        return best[1], lines[best[1]].text
+        return best[1], best[2]
     head = _title_from_head(meta)
     if head:
         return None, head
     if best and best[0] > 0:
-        return best[1], lines[best[1]].text
+        return best[1], best[2]
     return None, None
 
 
@@ -228,15 +273,30 @@ def find_container(lines: list[Line], root, family: Family):
     return max(scores.items(), key=lambda kv: (kv[1][0], kv[1][1]))[0]
 
 
+def _lead_between(lines: list[Line], title_index: int, start: int) -> bool:
+    """True when prose (a lead/sapo paragraph) stands between the title and the content block."""
+    if start - title_index > 8:
+        return False
+    return any(len(line.text) >= 60 and not line.chrome and line.link_density < 0.3
+               and _SENTENCE.search(line.text) for line in lines[title_index + 1:start])
+
+
 def _inside(line: Line, container) -> bool:
     return line.element is container or container in line.ancestors
 
 
 def _date_candidates(meta_lines: dict[int, _MetaLine], anchor: int | None, lines: list[Line]):
-    """Meta lines scored by how surely they carry the article's own date."""
+    """Meta lines scored by how surely they carry the article's own date.
+
+    A date in running text ("Ngày 8/01/2019, Ủy ban …") is not the article's date; a line qualifies
+    when it is mostly date, time, view-count and label words, or when the date is glued to the end
+    of the title line (WebSphere portals).
+    """
     scored = []
     for index, ml in meta_lines.items():
         if not ml.dates or ml.line.link_density > 0.5:
+            continue
+        if ml.residue > _META_RESIDUE_MAX and not (index == anchor and _glued_date(ml)):
             continue
         score = 0.0
         if anchor is not None:
@@ -249,8 +309,6 @@ def _date_candidates(meta_lines: dict[int, _MetaLine], anchor: int | None, lines
             score += 5
         if ml.views is not None:
             score += 3
-        if ml.residue > 40:
-            score -= 6
         if ml.line.chrome:
             score -= 10
         lowered = ml.line.text.casefold()
@@ -292,7 +350,11 @@ class _Body:
 
 
 def _tail_byline(candidates: list[Line]) -> tuple[str | None, str | None, int]:
-    """(author, source, how many trailing lines they used) from the end of the article."""
+    """(author, source, how many trailing lines they used) from the end of the article.
+
+    Reads upwards from the last line: source lines, labelled or bare bylines, and a name line
+    above a unit line ("Minh Kiên" / "Trung tâm VHTT&TT Hữu Lũng").
+    """
     author = source = None
     used = 0
     for line in reversed(candidates):
@@ -301,10 +363,10 @@ def _tail_byline(candidates: list[Line]) -> tuple[str | None, str | None, int]:
             source = labelled_source(text)
         elif author is None and labelled_author(text):
             author = labelled_author(text)
-        elif author is None and used == 0 and _is_bare_byline(line):
+        elif author is None and _is_bare_byline(line):
             author = text
-        elif author is not None and used <= 2 and looks_like_name(text) and is_office(author) \
-                and not labelled_author(candidates[-1].text) and len(text) <= 40:
+        elif author is not None and is_office(author) and looks_like_name(text) and len(text) <= 40 \
+                and not labelled_author(candidates[-1].text):
             author = text
         else:
             break
@@ -341,7 +403,7 @@ def extract_body(lines: list[Line], start: int, end: int, skip: set[int], title:
                              index=line.index, ancestors=line.ancestors))
             break
         if line.chrome or is_furniture(text) or line.link_density > 0.6 \
-                or is_attachment_line(line, base_url):
+                or is_attachment_line(line, base_url) or _category_label(text):
             continue
         if text.casefold() == folded_title:
             continue
@@ -385,6 +447,11 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
     if crumb:
         return crumb
     if title_index is not None:
+        for line in lines[max(0, title_index - 4):title_index + 8]:
+            labelled = _category_label(line.text)
+            if labelled and not line.chrome:
+                return labelled
+    if title_index is not None:
         title_line = lines[title_index]
         depth = len(title_line.ancestors)
         i = title_index - 1
@@ -392,17 +459,30 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
         while i >= 0 and steps < 3:
             line = lines[i]
             i -= 1
-            if line.image is not None or i + 1 in meta_lines:
+            text = line.text
+            if line.image is not None or i + 1 in meta_lines or is_furniture(text):
                 continue
             steps += 1
-            text = line.text
-            if line.chrome or len(text) > 80 or _SENTENCE.search(text) or is_furniture(text):
+            if line.chrome or len(text) > 120 or _SENTENCE.search(text) \
+                    or text.startswith(("http://", "https://", "www.")):
                 break
             shared = [el for el in line.ancestors if el in title_line.ancestors]
-            if len(shared) < depth - 3:
+            if len(shared) < depth - 7:
                 break
-            return text
+            return _last_crumb(text)
     return meta.section
+
+
+_CRUMB_SEPARATOR = re.compile(r"\s+[/»>›|]\s+|\s*[»›]\s*")
+
+
+def _last_crumb(text: str) -> str | None:
+    """The last part of a breadcrumb printed as one line ("Trang chủ / Tin nổi bật")."""
+    parts = [p for p in _CRUMB_SEPARATOR.split(text) if p and _norm(p) not in _HOME_WORDS]
+    return parts[-1] if parts and len(parts[-1]) <= 80 else None
+
+
+_HOME_WORDS = frozenset(("trang chủ", "home", "trang nhất", "trang chính"))
 
 
 def _breadcrumb(crumbs, title: str | None) -> str | None:
@@ -410,7 +490,7 @@ def _breadcrumb(crumbs, title: str | None) -> str | None:
         items = [clean_text(text_of(a)) for a in el.iter("a", "li", "span")
                  if len(a) == 0 or a.tag == "a"]
         items = [t for t in items if t and t not in (">", "»", "/", "›")]
-        items = [t for t in items if _norm(t) not in ("trang chủ", "home", "trang nhất")
+        items = [t for t in items if _norm(t) not in _HOME_WORDS
                  and (not title or t.casefold() != title.casefold())]
         if items and len(items[-1]) <= 80:
             return items[-1]
@@ -454,6 +534,8 @@ def extract_article(html: bytes | str, url: str, *, site: Site | None = None,
     start, end = (inside[0], inside[-1] + 1) if inside else (0, len(lines))
     if title_index is not None and start <= title_index < end:
         start = title_index + 1
+    elif title_index is not None and title_index < start and _lead_between(lines, title_index, start):
+        start = title_index + 1
 
     anchor = title_index if title_index is not None else start
     candidates = _date_candidates(meta_lines, anchor, lines)
@@ -468,7 +550,7 @@ def extract_article(html: bytes | str, url: str, *, site: Site | None = None,
         if modified is None:
             modified = _separate_update_date(candidates, chosen, published)
     for score, index, ml in candidates:
-        if abs(index - anchor) <= 10 and not ml.line.chrome and ml.residue <= 40:
+        if abs(index - anchor) <= 10 and not ml.line.chrome and ml.residue <= _META_RESIDUE_MAX:
             skip.add(index)
             if view_count is None and ml.views is not None:
                 view_count = ml.views
@@ -477,7 +559,7 @@ def extract_article(html: bytes | str, url: str, *, site: Site | None = None,
                 meta_author = found[0]
     for index in range(max(0, anchor - 6), min(len(lines), anchor + 12)):
         ml = meta_lines.get(index)
-        if ml and ml.views is not None and not ml.line.chrome and ml.residue <= 40:
+        if ml and ml.views is not None and not ml.line.chrome and ml.residue <= _META_RESIDUE_MAX:
             skip.add(index)
             if view_count is None:
                 view_count = ml.views

@@ -64,8 +64,11 @@ CHROME_LINES = (
     "xem chi tiết trong file đính kèm", "chi tiết thông báo tại đây", "a- a a+", "a a a",
     "tăng tương phản", "giảm tương phản", "nghe đọc bài", "đọc bài", "cỡ chữ", "font size",
     "skip to main content", "truy cập nội dung luôn", "đánh giá", "bình chọn", "like", "thích",
-    "trang chủ",
+    "trang chủ", "chi tiết", "chi tiết tin", "chi tiết tin tức", "chi tiết bài viết", "xem chi tiết",
+    "nội dung", "tin tức", "tin bài",
 )
+# Labels of a category line ("Chuyên mục: Chính trị").
+CATEGORY_LABELS = ("chuyên mục", "danh mục", "chủ đề", "lĩnh vực", "thể loại", "category")
 
 # Words that start an office/unit byline ("Văn phòng HĐND-UBND huyện", "BBT").
 OFFICE_WORDS = (
@@ -81,7 +84,8 @@ CHROME_CLASS_WORDS = frozenset((
     "nav", "navbar", "menu", "sidebar", "aside", "footer", "banner", "breadcrumb", "breadcrumbs",
     "related", "other", "tinkhac", "lienquan", "comment", "comments", "binhluan", "share", "social",
     "counter", "thongke", "visitor", "online", "widget", "advert", "quangcao", "poll", "search",
-    "login", "marquee", "slider", "carousel", "copyright", "toolbar", "tag", "tags", "rating", "vote",
+    "login", "marquee", "slider", "carousel", "copyright", "toolbar", "tag", "tags", "rating", "ratings",
+    "vote", "stars",
     "pagination", "paging", "topbar",
 ))
 # Whole class/id tokens that mark the page header (but "header-title" is an article title).

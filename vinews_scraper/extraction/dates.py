@@ -19,7 +19,11 @@ _YMD = re.compile(
     r"(?<![\d/.\-])(\d{4})-(\d{1,2})-(\d{1,2})"
     r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?(?!\d)"
 )
-_WORDS = re.compile(r"(?i)ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s*,?\s*năm\s+(\d{4})")
+_WORDS = re.compile(r"(?i)(?:ngày\s+)?(\d{1,2})\s+tháng\s+(\d{1,2})\s*,?\s*(?:năm\s+)?(\d{4})(?!\d)")
+_MONTH_NAMES = {"một": 1, "giêng": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6,
+                "bảy": 7, "tám": 8, "chín": 9, "mười": 10, "mười một": 11, "mười hai": 12, "chạp": 12}
+_NAMED_MONTH = re.compile(
+    r"(?i)tháng\s+(" + "|".join(sorted(_MONTH_NAMES, key=len, reverse=True)) + r")\s+(\d{1,2})\s*,\s*(\d{4})(?!\d)")
 _TIME = re.compile(
     r"(?i)(?<![\d:/.])(\d{1,2})\s*(?::|h|giờ)\s*(\d{2})(?:\s*(?::|phút)\s*(\d{2}))?(?:\s*phút)?"
     r"(?:\s*(a\.?m\.?|p\.?m\.?|sa|ch|sáng|chiều|tối|trưa)(?![a-zà-ỹ]))?(?![\d/])"
@@ -102,6 +106,10 @@ def _day_hits(text: str) -> list[tuple[int, int, date, tuple[int, int, int] | No
     hits = []
     for m in _WORDS.finditer(text):
         day = _valid_day(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        if day:
+            hits.append((m.start(), m.end(), day, None))
+    for m in _NAMED_MONTH.finditer(text):
+        day = _valid_day(int(m.group(3)), _MONTH_NAMES[m.group(1).lower()], int(m.group(2)))
         if day:
             hits.append((m.start(), m.end(), day, None))
     for m in _DMY.finditer(text):

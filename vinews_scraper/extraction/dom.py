@@ -17,6 +17,7 @@ from lxml.cssselect import CSSSelector
 
 from .cues import CHROME_CLASS_WORDS, CHROME_HEADER_TOKENS, CHROME_TAGS
 from .text import clean_text
+from .views import find_view_count
 
 BLOCK_TAGS = frozenset(
     "address article aside blockquote body caption center dd details div dl dt fieldset figcaption "
@@ -27,7 +28,10 @@ _DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "objec
               "select", "option", "button", "textarea", "input", "map", "link", "meta")
 _ALIGN = re.compile(r"text-align\s*:\s*(center|right|justify|left)", re.I)
 _CLASS_WORD_SPLIT = re.compile(r"[_\-\d]+")
-_CRUMB_MARKER = re.compile(r"(?i)bread|duong-?dan|cat-?links|categor|chuyen-?muc")
+_CRUMB_MARKER = re.compile(r"(?i)bread|duong-?dan|cat-?links|categor|chuyen-?muc|(^|\s)(path|navpath|vi-?tri)(\s|$)")
+_CRUMBS_INSIDE = etree.XPath(
+    ".//*[contains(@class, 'bread') or contains(@class, 'Bread') or contains(@aria-label, 'bread')"
+    " or contains(@id, 'bread') or contains(@id, 'Bread')]")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 _parser = etree.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
@@ -128,8 +132,13 @@ def is_chrome_marker(marker: str) -> bool:
     return False
 
 
+_NEVER_CHROME = frozenset(("html", "body", "main", "article"))
+
+
 def _is_chrome_element(el: etree._Element, marker: str | None) -> bool:
     tag = el.tag
+    if tag in _NEVER_CHROME:
+        return False
     if tag in CHROME_TAGS:
         return True
     if tag == "header" and el.getparent() is not None and el.getparent().tag == "body":
@@ -146,11 +155,16 @@ def class_marker(el: etree._Element) -> str | None:
     return marker
 
 
+def _is_view_counter(text: str) -> bool:
+    """A small "counter" box that shows the article's own view count (Drupal statistics_counter)."""
+    return len(text) <= 80 and find_view_count(text) is not None
+
+
 class _Flattener:
     """Walks the tree once, collecting Lines and skipping site chrome.
 
     A region whose class says "sidebar" but which holds most of the page's text is the page's
-    content in an odd template, so it is walked (its lines flagged as chrome) instead of skipped.
+    content in an odd template, so it is walked like any other.
     """
 
     def __init__(self, total_text: int) -> None:
@@ -188,13 +202,15 @@ class _Flattener:
         if is_hidden(el):
             return False
         marker = class_marker(el)
-        if marker and _CRUMB_MARKER.search(marker):
+        if marker and _CRUMB_MARKER.search(marker) or "bread" in (el.get("aria-label") or ""):
             self.crumbs.append(el)
         if (is_block or tag in CHROME_TAGS) and _is_chrome_element(el, marker):
-            if len(text_of(el)) <= 0.5 * self.total_text:
+            text = text_of(el)
+            if len(text) <= 0.5 * self.total_text and not _is_view_counter(text):
                 self.flush(block, ctx)
+                if tag == "nav" or tag == "header":
+                    self.crumbs.extend(_CRUMBS_INSIDE(el))
                 return False
-            ctx = (ctx[0], ctx[1], True, ctx[3])
         if is_block:
             self.flush(block, ctx)
             align, heading, chrome, ancestors = ctx
@@ -240,9 +256,7 @@ def flatten(root: etree._Element) -> tuple[list[Line], list[etree._Element]]:
     body = root.find("body")
     start = body if body is not None else root
     flattener = _Flattener(len(text_of(start)) or 1)
-    if not flattener.walk(start, start, (None, 0, False, ()), False, False, False):
-        flattener = _Flattener(0)
-        flattener.walk(start, start, (None, 0, True, ()), False, False, False)
+    flattener.walk(start, start, (None, 0, False, ()), False, False, False)
     flattener.flush(start, (None, 0, False, ()))
     for i, line in enumerate(flattener.lines):
         line.index = i

@@ -10,7 +10,7 @@ from .dom import Line, text_of
 from .text import clean_optional, clean_text, is_file_name
 
 _ICON = re.compile(r"(?i)(icon|logo|spacer|blank|pixel|button|btn|banner|bullet|arrow|share|print|"
-                   r"facebook|zalo|twitter|email|rss|loading|avatar|emoji|flag|captcha)")
+                   r"facebook|zalo|twitter|email|rss|loading|avatar|emoji|flag|captcha|rating|star)")
 _PLACEHOLDER = re.compile(r"(?i)(blank|placeholder|lazy|loading|spacer|grey|gray|transparent)\.(gif|png|svg)|^data:")
 _CAPTION_MAX = 400
 _LEADING_NUMBER = re.compile(r"\d+")

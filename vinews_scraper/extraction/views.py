@@ -7,10 +7,10 @@ import re
 from .cues import SITE_COUNTER_WORDS, VIEW_LABELS
 
 _LABELS = "|".join(sorted((re.escape(label) for label in VIEW_LABELS), key=len, reverse=True))
-_NUMBER = r"(\d{1,3}(?:[.,\s]\d{3})+|\d+(?:[.,]\d+)?)\s*([kKmM](?![a-zA-Zà-ỹ]))?"
+_NUMBER = r"(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)\s*([kKmM](?![a-zA-Zà-ỹ]))?"
 _LABEL_FIRST = re.compile(rf"(?i)(?<![a-zà-ỹ])({_LABELS})\s*[:：]?\s*[(\[]?\s*{_NUMBER}")
 _NUMBER_FIRST = re.compile(
-    r"(?i)(?<![\d.,])(\d{1,3}(?:[.,\s]\d{3})+|\d+(?:[.,]\d+)?)\s*([kKmM])?\s*"
+    r"(?i)(?<![\d.,])(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)\s*([kKmM])?\s*"
     r"(?:lượt xem|lần xem|lượt đọc|views?|hits)(?![a-zà-ỹ])"
 )
 
@@ -22,8 +22,8 @@ def parse_count(number: str, suffix: str | None = None) -> int:
     """'1.234' → 1234, '1,5' with suffix 'K' → 1500."""
     if suffix:
         scale = 1000 if suffix.lower() == "k" else 1_000_000
-        return int(round(float(number.replace(" ", "").replace(",", ".")) * scale))
-    return int(re.sub(r"[.,\s]", "", number))
+        return int(round(float(number.replace(",", ".")) * scale))
+    return int(number.replace(".", "").replace(",", ""))
 
 
 def _is_site_counter(text: str, start: int) -> bool:
