@@ -10,7 +10,6 @@ from __future__ import annotations
 import html as html_lib
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -42,6 +41,7 @@ _WORD = re.compile(r"[^\W\d_]+")
 _UNLABELLED_COUNTS = re.compile(r"^[\s,|\-–—]*(\d{1,3}(?:[.,]\d{3})+|\d+)\s+(\d+)\s*$")
 _RATING = re.compile(r"(?i)^\d([.,]\d)?\s*/\s*\d\s*-?\s*\(\s*\d+\s*bình chọn\s*\)$")
 _META_RESIDUE_MAX = 15
+_SHORT_BODY = 200
 _TITLE_SPLIT = re.compile(r"\s+[-|–—:»]+\s+")
 _SENTENCE = re.compile(r"[.!?…:;\"”)]$")
 
@@ -74,7 +74,18 @@ def is_terminator(text: str) -> bool:
     if len(text) > 80:
         return False
     norm = _norm(text)
-    return norm in _TERMINATOR_SET or bool(_TERMINATOR_PREFIX.match(norm))
+    return norm in _TERMINATOR_SET or bool(_TERMINATOR_PREFIX.match(norm)) or bool(
+        _MORE_FROM.match(norm))
+
+
+_MORE_FROM = re.compile(r"^more (from |on |in |stories|news|articles)")
+
+
+def _teaser_run_starts(lines: list[Line], index: int, meta_lines) -> bool:
+    """A list of other articles begins here: dated lines keep recurring (date, summary, date…)."""
+    dated = sum(1 for i in range(index, min(index + 8, len(lines)))
+                if i in meta_lines and meta_lines[i].dates and meta_lines[i].residue <= 15)
+    return dated >= 3
 
 
 def split_glued_terminator(text: str) -> str | None:
@@ -153,6 +164,7 @@ def _title_from_head(meta: PageMetadata) -> str | None:
 
 
 def _select_text(root, selectors: tuple[str, ...]) -> tuple[object, str] | None:
+    """The first element with text matched by the first selector that matches one."""
     for selector in selectors:
         for el in select(root, selector):
             text = clean_text(text_of(el))
@@ -245,7 +257,12 @@ def find_title(lines: list[Line], meta_lines: dict[int, _MetaLine], meta: PageMe
 
 
 def find_container(lines: list[Line], root, family: Family):
-    """The element holding the article text: family selector, else the best text-dense block."""
+    """The element holding the article text: family selector, else the best text-dense block.
+
+    Each line's weight (its length; negative for links and chrome) counts fully for its block
+    and that block's parent and halves at each level above, so the element that directly holds
+    the paragraphs wins over an ancestor that also holds teaser lists.
+    """
     selected = _select_text(root, family.content)
     if selected and len(selected[1]) >= 80:
         return selected[0]
@@ -262,12 +279,18 @@ def find_container(lines: list[Line], root, family: Family):
             weight = n
         else:
             weight = -0.2 * n
-        for depth, el in enumerate(line.ancestors):
+        ancestors = line.ancestors
+        top = len(ancestors) - 1
+        for depth in range(top, -1, -1):
+            el = ancestors[depth]
+            share = weight if top - depth <= 1 else weight / (1 << (top - depth - 1))
             entry = scores.get(el)
             if entry is None:
-                scores[el] = [weight, depth]
+                scores[el] = [share, depth]
             else:
-                entry[0] += weight
+                entry[0] += share
+            if -1 < share < 1:
+                break
     if not scores:
         return None
     return max(scores.items(), key=lambda kv: (kv[1][0], kv[1][1]))[0]
@@ -385,9 +408,10 @@ def _is_bare_byline(line: Line) -> bool:
 
 
 def extract_body(lines: list[Line], start: int, end: int, skip: set[int], title: str | None,
-                 base_url: str) -> _Body:
-    """Paragraphs, images, byline and source of lines[start:end]."""
-    images, consumed = collect_images(lines, start, end, base_url)
+                 base_url: str, meta_lines, image_start: int) -> _Body:
+    """Paragraphs, images, byline and source of lines[start:end] (images from ``image_start``:
+    a lead image may stand between the title and the text block)."""
+    images, consumed = collect_images(lines, min(image_start, start), end, base_url)
     kept: list[Line] = []
     folded_title = (title or "").casefold()
     for i in range(start, end):
@@ -395,7 +419,8 @@ def extract_body(lines: list[Line], start: int, end: int, skip: set[int], title:
         if line.image is not None or i in consumed or i in skip:
             continue
         text = line.text
-        if is_terminator(text):
+        if (is_terminator(text) and line.link_density < 0.5) or (
+                kept and i in meta_lines and _teaser_run_starts(lines, i, meta_lines)):
             break
         glued = split_glued_terminator(text)
         if glued is not None:
@@ -421,7 +446,7 @@ def extract_body(lines: list[Line], start: int, end: int, skip: set[int], title:
 
 
 def _after_container_byline(lines: list[Line], end: int) -> tuple[str | None, str | None]:
-    """A byline printed just after the content block, before the comment form."""
+    """A byline and source printed just after the content block, before the comment form."""
     following = []
     for line in lines[end:end + 4]:
         if line.image is not None or line.chrome or is_terminator(line.text):
@@ -430,12 +455,15 @@ def _after_container_byline(lines: list[Line], end: int) -> tuple[str | None, st
         following.append(line if glued is None else Line(text=glued, element=line.element))
         if glued is not None:
             break
+    author = source = None
     for line in following:
-        if labelled_author(line.text):
-            return labelled_author(line.text), None
-    if following and _is_bare_byline(following[0]):
-        return following[0].text, None
-    return None, None
+        if author is None and labelled_author(line.text):
+            author = labelled_author(line.text)
+        elif source is None and labelled_source(line.text):
+            source = labelled_source(line.text)
+    if author is None and following and _is_bare_byline(following[0]):
+        author = following[0].text
+    return author, source
 
 
 def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: PageMetadata,
@@ -505,29 +533,14 @@ def _body_html(paragraphs: list[Line]) -> str:
     return "\n".join(parts)
 
 
-def extract_article(html: bytes | str, url: str, *, site: Site | None = None,
-                    content_type: str | None = None) -> dict:
-    """Extract one article page into an item dict (see docs/field-rules.md).
-
-    ``site`` defaults to the registered portal of ``url``'s host; an unknown host is extracted
-    with the generic rules and gets its host as ``site``.
-    """
-    if site is None:
-        site = default_registry().site_for_url(url)
-    family = site.family if site else _GENERIC
-    text, _encoding = decode_html(html, content_type)
-    try:
-        root = parse_html(text)
-    except (ValueError, etree.LxmlError) as exc:
-        raise ExtractionError(f"{url}: not a readable HTML page ({exc})") from None
-    meta = read_metadata(root, url)
-    remove_noise(root)
-    lines, crumbs = flatten(root)
+def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool) -> dict:
+    """Every field that depends on the page's text, read from one flattening of the page."""
+    lines, crumbs = flatten(root, skip_chrome)
     meta_lines = {line.index: ml for line in lines if (ml := _meta_line(line))}
 
     title_index, title = find_title(lines, meta_lines, meta, root, family)
     if not title:
-        raise ExtractionError(f"{url}: no article title found")
+        raise ExtractionError("no article title found")
 
     container = find_container(lines, root, family)
     inside = [line.index for line in lines if container is not None and _inside(line, container)]
@@ -564,11 +577,12 @@ def extract_article(html: bytes | str, url: str, *, site: Site | None = None,
             if view_count is None:
                 view_count = ml.views
 
-    body = extract_body(lines, start, end, skip, title, meta.base_url)
-    author = meta_author or body.author
-    source = body.source
-    if author is None:
-        author, _ = _after_container_byline(lines, end)
+    image_start = title_index + 1 if title_index is not None and 0 < start - title_index <= 15 else start
+    body = extract_body(lines, start, end, skip, title, meta.base_url, meta_lines, image_start)
+    author, source = meta_author or body.author, body.source
+    if author is None or source is None:
+        after_author, after_source = _after_container_byline(lines, end)
+        author, source = author or after_author, source or after_source
     if author is None:
         author = meta.author
 
@@ -580,13 +594,7 @@ def extract_article(html: bytes | str, url: str, *, site: Site | None = None,
         if modified_value == published_value:
             modified_value = None
 
-    attachment_scope = [container] if container is not None else [root]
-    host = host_of(url)
     return {
-        "url": url,
-        "canonical_url": meta.canonical_url or url,
-        "site": site.key if site else host,
-        "parser": family.name,
         "category": find_category(lines, title_index, meta_lines, meta, root, crumbs, family, title),
         "title": title,
         "published": published_value,
@@ -598,11 +606,55 @@ def extract_article(html: bytes | str, url: str, *, site: Site | None = None,
         "body": "\n\n".join(line.text for line in body.paragraphs),
         "body_html": _body_html(body.paragraphs),
         "images": body.images,
-        "attachments": collect_attachments(attachment_scope, meta.base_url),
+        "attachments": collect_attachments([container] if container is not None else [root],
+                                           meta.base_url),
     }
 
 
-def site_key_for(url: str) -> str:
-    """Registry key of the portal serving ``url``, else its host."""
-    site = default_registry().site_for_url(url)
-    return site.key if site else (urlsplit(url).hostname or "")
+def _read_fields_with_fallback(root, meta: PageMetadata, family: Family) -> dict:
+    """Read the page skipping site chrome; if that leaves no real article, read it all.
+
+    Some templates give the article's own column a chrome-looking class (a Blogger "widget",
+    a "with-sidebar" layout); walking everything then finds it.
+    """
+    try:
+        fields = _read_fields(root, meta, family, skip_chrome=True)
+    except ExtractionError:
+        return _read_fields(root, meta, family, skip_chrome=False)
+    if len(fields["body"]) >= _SHORT_BODY:
+        return fields
+    try:
+        fallback = _read_fields(root, meta, family, skip_chrome=False)
+    except ExtractionError:
+        return fields
+    return fallback if len(fallback["body"]) >= 3 * max(len(fields["body"]), _SHORT_BODY) else fields
+
+
+def extract_article(html: bytes | str, url: str, *, site: Site | None = None,
+                    content_type: str | None = None) -> dict:
+    """Extract one article page into an item dict (see docs/field-rules.md).
+
+    ``site`` defaults to the registered portal of ``url``'s host; an unknown host is extracted
+    with the generic rules and gets its host as ``site``.
+    """
+    if site is None:
+        site = default_registry().site_for_url(url)
+    family = site.family if site else _GENERIC
+    text, _encoding = decode_html(html, content_type)
+    try:
+        root = parse_html(text)
+    except (ValueError, etree.LxmlError) as exc:
+        raise ExtractionError(f"{url}: not a readable HTML page ({exc})") from None
+    meta = read_metadata(root, url)
+    remove_noise(root)
+    try:
+        fields = _read_fields_with_fallback(root, meta, family)
+    except ExtractionError as exc:
+        raise ExtractionError(f"{url}: {exc}") from None
+    return {
+        "url": url,
+        "canonical_url": meta.canonical_url or url,
+        "site": site.key if site else host_of(url),
+        "parser": family.name,
+        **fields,
+    }

@@ -53,6 +53,10 @@ TERMINATORS = (
     "các tin đã đưa", "xem thêm", "tin tức khác", "bài viết khác", "bài trước", "bài tiếp theo",
     "tin mới", "tin mới nhất", "tin xem nhiều", "tin nổi bật", "đọc nhiều", "liên kết website",
     "thống kê truy cập", "xem tin theo ngày", "chia sẻ bài viết", "các bài viết khác",
+    "related", "related articles", "related stories", "related posts", "related news",
+    "you may also like", "you might also like", "recommended", "recommended for you",
+    "more stories", "more from", "most popular", "most read", "latest news", "leave a reply",
+    "leave a comment", "popular posts", "recent posts", "about the author",
 )
 
 # Short lines of page furniture inside or around an article.
@@ -65,7 +69,8 @@ CHROME_LINES = (
     "tăng tương phản", "giảm tương phản", "nghe đọc bài", "đọc bài", "cỡ chữ", "font size",
     "skip to main content", "truy cập nội dung luôn", "đánh giá", "bình chọn", "like", "thích",
     "trang chủ", "chi tiết", "chi tiết tin", "chi tiết tin tức", "chi tiết bài viết", "xem chi tiết",
-    "nội dung", "tin tức", "tin bài",
+    "nội dung", "tin tức", "tin bài", "advertisement", "sponsored", "read more", "share this",
+    "share this article", "replay", "just watched",
 )
 # Labels of a category line ("Chuyên mục: Chính trị").
 CATEGORY_LABELS = ("chuyên mục", "danh mục", "chủ đề", "lĩnh vực", "thể loại", "category")
@@ -87,6 +92,12 @@ CHROME_CLASS_WORDS = frozenset((
     "login", "marquee", "slider", "carousel", "copyright", "toolbar", "tag", "tags", "rating", "ratings",
     "vote", "stars",
     "pagination", "paging", "topbar",
+))
+# Words of class/id names of the article's own region; one in another token of the same element
+# outweighs a chrome word ("l-sidebar-fixed l-article-body-segment" is the article column).
+CONTENT_CLASS_WORDS = frozenset((
+    "article", "content", "entry", "post", "story", "body", "main", "detail", "details", "noidung",
+    "chitiet", "baiviet", "news", "text",
 ))
 # Whole class/id tokens that mark the page header (but "header-title" is an article title).
 CHROME_HEADER_TOKENS = frozenset((

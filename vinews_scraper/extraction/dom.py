@@ -15,7 +15,7 @@ from functools import lru_cache
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
-from .cues import CHROME_CLASS_WORDS, CHROME_HEADER_TOKENS, CHROME_TAGS
+from .cues import CHROME_CLASS_WORDS, CHROME_HEADER_TOKENS, CHROME_TAGS, CONTENT_CLASS_WORDS
 from .text import clean_text
 from .views import find_view_count
 
@@ -117,19 +117,26 @@ def is_hidden(el: etree._Element) -> bool:
     return bool(style) and ("none" in style or "hidden" in style) and bool(_HIDDEN.search(style))
 
 
+def _token_is_chrome(token: str, words: list[str]) -> bool:
+    if token in CHROME_HEADER_TOKENS or not CHROME_CLASS_WORDS.isdisjoint(words):
+        return True
+    return any(first + second in CHROME_CLASS_WORDS for first, second in zip(words, words[1:]))
+
+
 def is_chrome_marker(marker: str) -> bool:
-    """True for class/id names of menus, sidebars, footers, related lists, counters…"""
-    marker = marker.lower()
-    for token in marker.split():
-        if token in CHROME_HEADER_TOKENS:
-            return True
+    """True for class/id names of menus, sidebars, footers, related lists, counters…
+
+    A content word in another token of the same element wins: "l-sidebar-fixed
+    l-article-body-segment" and "and-w-sidebar page-content" are the article's column.
+    """
+    chrome = content = False
+    for token in marker.lower().split():
         words = _CLASS_WORD_SPLIT.split(token)
-        if not CHROME_CLASS_WORDS.isdisjoint(words):
-            return True
-        for first, second in zip(words, words[1:]):
-            if first + second in CHROME_CLASS_WORDS:
-                return True
-    return False
+        if _token_is_chrome(token, words):
+            chrome = True
+        elif not CONTENT_CLASS_WORDS.isdisjoint(words):
+            content = True
+    return chrome and not content
 
 
 _NEVER_CHROME = frozenset(("html", "body", "main", "article"))
@@ -167,10 +174,11 @@ class _Flattener:
     content in an odd template, so it is walked like any other.
     """
 
-    def __init__(self, total_text: int) -> None:
+    def __init__(self, total_text: int, skip_chrome: bool) -> None:
         self.lines: list[Line] = []
         self.pieces: list[tuple[str, bool, bool, bool]] = []
         self.total_text = total_text
+        self.skip_chrome = skip_chrome
         self.crumbs: list[etree._Element] = []
 
     def flush(self, block, ctx) -> None:
@@ -204,7 +212,7 @@ class _Flattener:
         marker = class_marker(el)
         if marker and _CRUMB_MARKER.search(marker) or "bread" in (el.get("aria-label") or ""):
             self.crumbs.append(el)
-        if (is_block or tag in CHROME_TAGS) and _is_chrome_element(el, marker):
+        if self.skip_chrome and (is_block or tag in CHROME_TAGS) and _is_chrome_element(el, marker):
             text = text_of(el)
             if len(text) <= 0.5 * self.total_text and not _is_view_counter(text):
                 self.flush(block, ctx)
@@ -251,11 +259,15 @@ class _Flattener:
         return True
 
 
-def flatten(root: etree._Element) -> tuple[list[Line], list[etree._Element]]:
-    """The page's text lines and images in reading order, and its breadcrumb/category regions."""
+def flatten(root: etree._Element, skip_chrome: bool = True) -> tuple[list[Line], list[etree._Element]]:
+    """The page's text lines and images in reading order, and its breadcrumb/category regions.
+
+    ``skip_chrome=False`` walks menus and sidebars too: the fallback for templates whose article
+    region carries a chrome-looking class.
+    """
     body = root.find("body")
     start = body if body is not None else root
-    flattener = _Flattener(len(text_of(start)) or 1)
+    flattener = _Flattener(len(text_of(start)) or 1, skip_chrome)
     flattener.walk(start, start, (None, 0, False, ()), False, False, False)
     flattener.flush(start, (None, 0, False, ()))
     for i, line in enumerate(flattener.lines):
