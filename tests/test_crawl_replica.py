@@ -230,3 +230,22 @@ def test_parse_command_rejects_unreadable_input_with_a_clear_error(tmp_path):
     assert result.stdout == ""
     assert "garbage.html" in result.stderr and "empty.html" in result.stderr
     assert "cannot read" in result.stderr and "missing.html" in result.stderr
+
+
+def test_template_drift_falls_back_to_generic_rules_and_alerts(tmp_path):
+    """A family profile pointing at the wrong block (as after a template change) is caught."""
+    replica = Replica(tmp_path, articles=30)
+    try:
+        with replica.registry.open("a", encoding="utf-8") as registry:
+            registry.write('\n[sites.replica.overrides]\ntitle = ".news-comment h3"\n'
+                           'content = ".news-tools"\n')
+        result = replica.crawl("--set", "VINEWS_DRIFT_MIN_ITEMS=10")
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert "TEMPLATE DRIFT: 30 pages needed the generic fallback" in result.stdout
+        assert "DRIFT on replica" in result.stderr
+        stored = replica.stored()
+        assert {item["parser"] for item in stored} == {"generic"}
+        check = check_against_truth(stored, replica.portal.expected_items(replica.base_url))
+        assert check.stored == 30 and check.ok, check.lines()
+    finally:
+        replica.server.stop()

@@ -86,7 +86,9 @@ def _summary_line(key: str, stats: dict) -> str:
             f"{stats.get('vinews/articles_known', 0)} known (not fetched), "
             f"{stats.get('vinews/items_rejected', 0)} rejected, "
             f"{sum(v for k, v in stats.items() if k.startswith('vinews/failures/'))} failed; "
-            f"finish reason {stats.get('finish_reason')}")
+            f"finish reason {stats.get('finish_reason')}"
+            + (f"; TEMPLATE DRIFT: {stats.get('vinews/drift/generic_fallback', 0)} pages needed the "
+               f"generic fallback" if stats.get("vinews/drift/alerts") else ""))
 
 
 def cmd_sites(args) -> int:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -14,15 +15,22 @@ class RegistryError(ValueError):
     """The registry file is malformed or names something that does not exist."""
 
 
+SELECTOR_FIELDS = ("title", "content", "category", "published", "author", "view_count", "next_page")
+
+
 @dataclass(frozen=True)
 class Family:
-    """A CMS family: CSS selectors tried before the generic rules, and URL shapes."""
+    """A CMS family: selectors (CSS, or XPath when prefixed ``xpath:``) tried before the generic
+    rules for each field, and the shape of its article URLs (a regular expression)."""
 
     name: str
     description: str = ""
     title: tuple[str, ...] = ()
     content: tuple[str, ...] = ()
     category: tuple[str, ...] = ()
+    published: tuple[str, ...] = ()
+    author: tuple[str, ...] = ()
+    view_count: tuple[str, ...] = ()
     article_link: str = ""
     next_page: tuple[str, ...] = ()
 
@@ -38,9 +46,12 @@ class Site:
     family: Family
     overrides: dict = field(default_factory=dict, compare=False, hash=False)
 
-    def owns(self, url: str) -> bool:
-        """True when ``url`` is on one of this portal's hosts."""
-        return host_of(url) in self.hosts
+    @property
+    def profile(self) -> Family:
+        """The family's profile with this portal's overrides applied (same family name)."""
+        if not self.overrides:
+            return self.family
+        return replace(self.family, **self.overrides)
 
 
 def host_of(url: str) -> str:
@@ -75,16 +86,29 @@ class Registry:
         return Registry(self.families, {**self.sites, site.key: site})
 
 
+def _selectors(owner: str, data: dict) -> dict:
+    """The selector lists and article-link pattern of a family or a site's overrides, checked."""
+    unknown = set(data) - set(SELECTOR_FIELDS) - {"article_link", "description"}
+    if unknown:
+        raise RegistryError(f"{owner}: unknown setting(s) {', '.join(sorted(unknown))}; "
+                            f"known: {', '.join(SELECTOR_FIELDS + ('article_link',))}")
+    out: dict = {}
+    for name in SELECTOR_FIELDS:
+        if name in data:
+            value = data[name]
+            out[name] = (value,) if isinstance(value, str) else tuple(value)
+    if "article_link" in data:
+        try:
+            re.compile(data["article_link"])
+        except re.error as exc:
+            raise RegistryError(f"{owner}: article_link is not a valid regular expression: {exc}") from None
+        out["article_link"] = data["article_link"]
+    return out
+
+
 def _family(name: str, data: dict) -> Family:
-    return Family(
-        name=name,
-        description=data.get("description", ""),
-        title=tuple(data.get("title", ())),
-        content=tuple(data.get("content", ())),
-        category=tuple(data.get("category", ())),
-        article_link=data.get("article_link", ""),
-        next_page=tuple(data.get("next_page", ())),
-    )
+    return Family(name=name, description=data.get("description", ""),
+                  **_selectors(f"family {name!r}", data))
 
 
 def parse_registry(data: dict, known_families: dict[str, Family] | None = None) -> Registry:
@@ -114,7 +138,7 @@ def parse_registry(data: dict, known_families: dict[str, Family] | None = None) 
             hosts=hosts,
             listing_urls=listing_urls,
             family=families[family_name],
-            overrides=dict(spec.get("overrides", {})),
+            overrides=_selectors(f"site {key!r} overrides", spec.get("overrides", {})),
         )
     return Registry(families, sites)
 

@@ -49,6 +49,14 @@ ITEM_PIPELINES = {
 VINEWS_OUTPUT_DIR = "output"
 VINEWS_STORE_URI = "sqlite:///output/vinews.sqlite3"
 
+EXTENSIONS = {
+    "vinews_scraper.extensions.DriftMonitor": 500,
+}
+# Alert when more than this share of a portal's articles lack a core field or needed the
+# generic fallback (checked once this many articles are in).
+VINEWS_DRIFT_THRESHOLD = 0.2
+VINEWS_DRIFT_MIN_ITEMS = 20
+
 TELNETCONSOLE_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

@@ -203,14 +203,14 @@ def _title_class_score(line: Line) -> float:
 
 def find_title(lines: list[Line], meta_lines: dict[int, _MetaLine], meta: PageMetadata,
                root, family: Family) -> tuple[int | None, str | None]:
-    """(line index, text) of the headline."""
+    """(line index, text, whether the profile's selector found it) of the headline."""
     selected = _select_text(root, family.title)
-    if selected and 10 <= len(selected[1]) <= 400:
+    if selected and _plausible_title(selected[1]):
         el, text = selected
         for line in lines:
             if line.element is el or el in line.ancestors:
-                return line.index, text
-        return None, text
+                return line.index, text, True
+        return None, text, True
     best: tuple[float, int] | None = None
     meta_indices = sorted(meta_lines)
     for line in lines:
@@ -247,16 +247,22 @@ def find_title(lines: list[Line], meta_lines: dict[int, _MetaLine], meta: PageMe
         if best is None or score > best[0]:
             best = (score, line.index, text)
     if best and best[0] >= 2.5:
-        return best[1], best[2]
+        return best[1], best[2], False
     head = _title_from_head(meta)
     if head:
-        return None, head
+        return None, head, False
     if best and best[0] > 0:
-        return best[1], best[2]
-    return None, None
+        return best[1], best[2], False
+    return None, None, False
 
 
-def find_container(lines: list[Line], root, family: Family):
+def _plausible_title(text: str) -> bool:
+    """A headline has words enough and is not a heading of page furniture or comments."""
+    return 10 <= len(text) <= 400 and len(text.split()) >= 3 and not is_terminator(text) \
+        and not is_furniture(text)
+
+
+def find_container(lines: list[Line], root, family: Family) -> tuple[object, bool]:
     """The element holding the article text: family selector, else the best text-dense block.
 
     Each line's weight (its length; negative for links and chrome) counts fully for its block
@@ -265,7 +271,7 @@ def find_container(lines: list[Line], root, family: Family):
     """
     selected = _select_text(root, family.content)
     if selected and len(selected[1]) >= 80:
-        return selected[0]
+        return selected[0], True
     scores: dict = {}
     for line in lines:
         if line.image is not None:
@@ -292,8 +298,8 @@ def find_container(lines: list[Line], root, family: Family):
             if -1 < share < 1:
                 break
     if not scores:
-        return None
-    return max(scores.items(), key=lambda kv: (kv[1][0], kv[1][1]))[0]
+        return None, False
+    return max(scores.items(), key=lambda kv: (kv[1][0], kv[1][1]))[0], False
 
 
 def _lead_between(lines: list[Line], title_index: int, start: int) -> bool:
@@ -533,16 +539,39 @@ def _body_html(paragraphs: list[Line]) -> str:
     return "\n".join(parts)
 
 
-def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool) -> dict:
-    """Every field that depends on the page's text, read from one flattening of the page."""
+def _selected_fields(root, family: Family, published, modified, view_count, author):
+    """Date, view count and author from the profile's selectors, where it has them and they match.
+
+    The selected element's text is read with the same cues as any line ("Ngày đăng: …").
+    """
+    selected = _select_text(root, family.published)
+    if selected:
+        dates = find_dates(selected[1])
+        if dates:
+            published = next((h for h in dates if h.label != "modified"), dates[0])
+            modified = next((h for h in dates if h.label == "modified" and h is not published), modified)
+    selected = _select_text(root, family.view_count)
+    if selected:
+        found = find_view_count(selected[1])
+        digits = re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+|\d+", selected[1])
+        view_count = found[0] if found else parse_count(digits.group()) if digits else view_count
+    selected = _select_text(root, family.author)
+    if selected:
+        author = labelled_author(selected[1]) or selected[1]
+    return published, modified, view_count, author
+
+
+def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool) -> tuple[bool, dict]:
+    """Every field that depends on the page's text, read from one flattening of the page, and
+    whether the family profile's title or content selectors found their element."""
     lines, crumbs = flatten(root, skip_chrome)
     meta_lines = {line.index: ml for line in lines if (ml := _meta_line(line))}
 
-    title_index, title = find_title(lines, meta_lines, meta, root, family)
+    title_index, title, title_from_profile = find_title(lines, meta_lines, meta, root, family)
     if not title:
         raise ExtractionError("no article title found")
 
-    container = find_container(lines, root, family)
+    container, content_from_profile = find_container(lines, root, family)
     inside = [line.index for line in lines if container is not None and _inside(line, container)]
     start, end = (inside[0], inside[-1] + 1) if inside else (0, len(lines))
     if title_index is not None and start <= title_index < end:
@@ -578,6 +607,8 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool) ->
                 view_count = ml.views
 
     image_start = title_index + 1 if title_index is not None and 0 < start - title_index <= 15 else start
+    published, modified, view_count, meta_author = _selected_fields(
+        root, family, published, modified, view_count, meta_author)
     body = extract_body(lines, start, end, skip, title, meta.base_url, meta_lines, image_start)
     author, source = meta_author or body.author, body.source
     if author is None or source is None:
@@ -594,7 +625,8 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool) ->
         if modified_value == published_value:
             modified_value = None
 
-    return {
+    profile_fits = title_from_profile or content_from_profile or not (family.title or family.content)
+    return profile_fits, {
         "category": find_category(lines, title_index, meta_lines, meta, root, crumbs, family, title),
         "title": title,
         "published": published_value,
@@ -611,23 +643,25 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool) ->
     }
 
 
-def _read_fields_with_fallback(root, meta: PageMetadata, family: Family) -> dict:
+def _read_fields_with_fallback(root, meta: PageMetadata, family: Family) -> tuple[bool, dict]:
     """Read the page skipping site chrome; if that leaves no real article, read it all.
 
     Some templates give the article's own column a chrome-looking class (a Blogger "widget",
     a "with-sidebar" layout); walking everything then finds it.
     """
     try:
-        fields = _read_fields(root, meta, family, skip_chrome=True)
+        fits, fields = _read_fields(root, meta, family, skip_chrome=True)
     except ExtractionError:
         return _read_fields(root, meta, family, skip_chrome=False)
     if len(fields["body"]) >= _SHORT_BODY:
-        return fields
+        return fits, fields
     try:
         fallback = _read_fields(root, meta, family, skip_chrome=False)
     except ExtractionError:
-        return fields
-    return fallback if len(fallback["body"]) >= 3 * max(len(fields["body"]), _SHORT_BODY) else fields
+        return fits, fields
+    if len(fallback[1]["body"]) >= 3 * max(len(fields["body"]), _SHORT_BODY):
+        return fallback
+    return fits, fields
 
 
 def extract_article(html: bytes | str, url: str, *, site: Site | None = None,
@@ -635,11 +669,13 @@ def extract_article(html: bytes | str, url: str, *, site: Site | None = None,
     """Extract one article page into an item dict (see docs/field-rules.md).
 
     ``site`` defaults to the registered portal of ``url``'s host; an unknown host is extracted
-    with the generic rules and gets its host as ``site``.
+    with the generic rules and gets its host as ``site``. ``parser`` names the family profile
+    that read the page, or ``generic`` when the profile's title/content selectors found nothing
+    usable or it left a core field empty that the generic rules fill (a sign of template drift).
     """
     if site is None:
         site = default_registry().site_for_url(url)
-    family = site.family if site else _GENERIC
+    family = site.profile if site else _GENERIC
     text, _encoding = decode_html(html, content_type)
     try:
         root = parse_html(text)
@@ -647,14 +683,36 @@ def extract_article(html: bytes | str, url: str, *, site: Site | None = None,
         raise ExtractionError(f"{url}: not a readable HTML page ({exc})") from None
     meta = read_metadata(root, url)
     remove_noise(root)
+    parser = family.name
     try:
-        fields = _read_fields_with_fallback(root, meta, family)
+        fits, fields = _read_fields_with_fallback(root, meta, family)
     except ExtractionError as exc:
-        raise ExtractionError(f"{url}: {exc}") from None
+        if family is _GENERIC:
+            raise ExtractionError(f"{url}: {exc}") from None
+        fits, fields = False, None
+    if not fits:
+        parser = _GENERIC.name
+    if family is not _GENERIC and (fields is None or missing_core_fields(fields)):
+        try:
+            _, generic = _read_fields_with_fallback(root, meta, _GENERIC)
+        except ExtractionError as exc:
+            if fields is None:
+                raise ExtractionError(f"{url}: {exc}") from None
+        else:
+            if fields is None or len(missing_core_fields(generic)) < len(missing_core_fields(fields)):
+                fields, parser = generic, _GENERIC.name
     return {
         "url": url,
         "canonical_url": meta.canonical_url or url,
         "site": site.key if site else host_of(url),
-        "parser": family.name,
+        "parser": parser,
         **fields,
     }
+
+
+CORE_FIELDS = ("published", "body")
+
+
+def missing_core_fields(item: dict) -> list[str]:
+    """The fields every article page has that ``item`` lacks: a sign its profile no longer fits."""
+    return [name for name in CORE_FIELDS if not item.get(name)]

@@ -91,17 +91,23 @@ def drop_tree(el: etree._Element) -> None:
 
 
 @lru_cache(maxsize=256)
-def _compiled(selector: str) -> CSSSelector | None:
+def _compiled(selector: str):
     try:
+        if selector.startswith("xpath:"):
+            return etree.XPath(selector[len("xpath:"):])
         return CSSSelector(selector, translator="html")
-    except Exception:
+    except (etree.XPathError, ValueError, SyntaxError):
         return None
 
 
 def select(root: etree._Element, selector: str) -> list:
-    """Elements matching a CSS selector; an invalid selector (from a registry entry) matches nothing."""
+    """Elements matching a CSS selector, or an XPath one written ``xpath:…``; an invalid selector
+    (from a registry entry) or one that yields no elements matches nothing."""
     compiled = _compiled(selector)
-    return compiled(root) if compiled is not None else []
+    if compiled is None:
+        return []
+    found = compiled(root)
+    return [el for el in found if isinstance(el, etree._Element)] if isinstance(found, list) else []
 
 
 def remove_noise(root: etree._Element) -> None:

@@ -117,7 +117,7 @@ def extract_listing(html: bytes | str, url: str, *, site: Site | None = None,
     """Article rows (newest first, as the page lists them) and the next page of a listing."""
     if site is None:
         site = default_registry().site_for_url(url)
-    family = site.family if site else Family(name="generic")
+    family = site.profile if site else Family(name="generic")
     text, _ = decode_html(html, content_type)
     root = parse_html(text)
     base = root.find(".//base[@href]")
