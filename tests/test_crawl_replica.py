@@ -249,3 +249,23 @@ def test_template_drift_falls_back_to_generic_rules_and_alerts(tmp_path):
         assert check.stored == 30 and check.ok, check.lines()
     finally:
         replica.server.stop()
+
+
+def test_unregistered_portal_is_discovered_from_one_listing_url(tmp_path):
+    """Given one category listing, pagination, the advertised RSS feed and the robots.txt
+    sitemaps lead to every article, and the crawl stays on the portal's host."""
+    replica = Replica(tmp_path, articles=60)
+    try:
+        start = replica.base_url + "/tin-tuc/kinh-te"
+        result = vinews("crawl", start, "--store", replica.store_uri, "--output", str(tmp_path / "out"),
+                        *FAST, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr[-2000:]
+        host = replica.base_url.split("//")[1]
+        with open_store(replica.store_uri) as store:
+            stored = list(store.iter_articles(site=host))
+        truth = replica.portal.expected_items(replica.base_url)
+        assert {i["url"] for i in stored} == {i["url"] for i in truth}
+        assert {"/rss.xml", "/sitemap.xml", "/sitemap-articles.xml"} <= set(replica.server.requests)
+        assert (tmp_path / "out" / f"articles-{host.replace(':', '-')}.jsonl").exists()
+    finally:
+        replica.server.stop()

@@ -304,7 +304,7 @@ def test_unknown_paths_are_404_and_robots_excludes_admin(server: ReplicaServer, 
         assert status == 404, path
         assert content_type.startswith("text/html") and "Không tìm thấy trang" in body.decode()
     status, content_type, body = fetch(base + "/robots.txt")
-    assert (status, body.decode()) == (200, "User-agent: *\nDisallow: /admin/\n")
+    assert (status, body.decode()) == (200, f"User-agent: *\nDisallow: /admin/\nSitemap: {base}/sitemap.xml\n")
     assert fetch(base + "/admin/")[0] == 200
     assert server.requests[-2:] == ["/robots.txt", "/admin/"]
 

@@ -120,7 +120,8 @@ def cmd_crawl(args) -> int:
     overrides["VINEWS_OUTPUT_DIR"] = args.output
     overrides["LOG_LEVEL"] = args.log_level
     spider_args = {"since": args.since, "max_pages": args.max_pages,
-                   "max_articles": args.max_articles, "refresh": args.refresh}
+                   "max_articles": args.max_articles, "refresh": args.refresh,
+                   "discover": True if args.discover else None}
     all_stats = run_crawl(sites, overrides, spider_args)
     store_uri = _store_uri(args)
     failed = False
@@ -209,6 +210,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-pages", type=int, help="listing pages to walk per listing")
     p.add_argument("--max-articles", type=int, help="new articles to fetch per portal")
     p.add_argument("--refresh", action="store_true", help="fetch stored articles again")
+    p.add_argument("--discover", action="store_true",
+                   help="also read robots.txt/sitemap.xml sitemaps (always on for listing URLs)")
     p.add_argument("--registry", help="an extra registry TOML file")
     p.add_argument("--store", help="store URI (default: VINEWS_DATABASE_URL or output/vinews.sqlite3)")
     p.add_argument("--output", default="output", help="directory for exports (default: output)")

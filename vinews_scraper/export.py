@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from vinews_scraper.items import ARTICLE_FIELDS
 from vinews_scraper.storage import Store
 
 FORMATS = ("jsonl", "json")
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 @dataclass(frozen=True)
@@ -26,8 +28,9 @@ class ExportResult:
 
 
 def export_name(site: str | None = None, since: str | None = None, until: str | None = None) -> str:
-    """``articles-<site or all>[-since-<day>][-until-<day>]``."""
-    name = f"articles-{site or 'all'}"
+    """``articles-<site or all>[-since-<day>][-until-<day>]``, safe as a file name (a site given
+    by its host, ``127.0.0.1:8080``, becomes ``127.0.0.1-8080``)."""
+    name = f"articles-{_UNSAFE.sub('-', site) if site else 'all'}"
     if since:
         name += f"-since-{since}"
     if until:

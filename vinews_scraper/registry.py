@@ -46,6 +46,10 @@ class Site:
     family: Family
     overrides: dict = field(default_factory=dict, compare=False, hash=False)
 
+    def owns(self, url: str) -> bool:
+        """True when ``url`` is on one of this portal's hosts."""
+        return host_of(url) in self.hosts
+
     @property
     def profile(self) -> Family:
         """The family's profile with this portal's overrides applied (same family name)."""

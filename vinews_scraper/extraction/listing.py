@@ -10,6 +10,7 @@ from ..registry import Family, Site, default_registry, host_of
 from .cues import DOCUMENT_EXTENSIONS
 from .dates import find_dates
 from .decode import decode_html
+from .feeds import FEED_TYPES
 from .dom import is_chrome_marker, parse_html, remove_noise, select, text_of
 from .text import clean_text
 from .views import find_view_count
@@ -35,6 +36,7 @@ class ListingRow:
 class Listing:
     rows: tuple[ListingRow, ...]
     next_page: str | None
+    feeds: tuple[str, ...] = ()
 
 
 def _in_chrome(el) -> bool:
@@ -47,13 +49,26 @@ def _in_chrome(el) -> bool:
     return False
 
 
-def _looks_like_article(url: str, text: str, listing_url: str) -> bool:
+def looks_like_article_url(url: str) -> bool:
+    """A URL shaped like an article page: a long slug or a numeric id, not a document."""
     parts = urlsplit(url)
-    if url.split("#")[0] == listing_url.split("#")[0] or parts.path.lower().endswith(DOCUMENT_EXTENSIONS):
-        return False
-    if len(text) < 20 or len(text.split()) < 4:
+    if parts.path.lower().endswith(DOCUMENT_EXTENSIONS + (".xml", ".rss", ".jpg", ".png", ".gif")):
         return False
     return bool(_ARTICLE_PATH.search(parts.path) or _ARTICLE_QUERY.search(parts.query))
+
+
+def _looks_like_article(url: str, text: str, listing_url: str) -> bool:
+    if url.split("#")[0] == listing_url.split("#")[0]:
+        return False
+    return len(text) >= 20 and len(text.split()) >= 4 and looks_like_article_url(url)
+
+
+def advertised_feeds(root, base_url: str) -> tuple[str, ...]:
+    """RSS/Atom feeds the page declares with <link rel="alternate" type="application/rss+xml">."""
+    return tuple(dict.fromkeys(
+        urljoin(base_url, link.get("href").strip()) for link in root.iter("link")
+        if link.get("href") and (link.get("type") or "").lower() in FEED_TYPES
+        and "alternate" in (link.get("rel") or "").lower()))
 
 
 def _row_of(a, link_count):
@@ -122,6 +137,7 @@ def extract_listing(html: bytes | str, url: str, *, site: Site | None = None,
     root = parse_html(text)
     base = root.find(".//base[@href]")
     base_url = urljoin(url, base.get("href")) if base is not None else url
+    feeds = advertised_feeds(root, base_url)
     remove_noise(root)
     host = host_of(url)
     pattern = re.compile(family.article_link) if family.article_link else None
@@ -157,4 +173,4 @@ def extract_listing(html: bytes | str, url: str, *, site: Site | None = None,
             continue
         rows[target] = ListingRow(target, title, dates[0].value if dates else None,
                                   views[0] if views else None)
-    return Listing(tuple(rows.values()), find_next_page(root, url, family))
+    return Listing(tuple(rows.values()), find_next_page(root, url, family), feeds)

@@ -10,13 +10,40 @@ from __future__ import annotations
 import unicodedata
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
+from email.utils import format_datetime
 from html import escape
 
 from .content import FOOTER_LINES, SITE_NAME, UNIT_NAME, WEEKDAYS, thousands
 from .portal import PAGE_SIZE, Article, Category, Image, Portal
 
 VIETNAM = timezone(timedelta(hours=7))
-ROBOTS = "User-agent: *\nDisallow: /admin/\n"
+def robots(base_url: str) -> str:
+    """robots.txt: the admin area is off limits; the sitemap index is declared."""
+    return f"User-agent: *\nDisallow: /admin/\nSitemap: {base_url}/sitemap.xml\n"
+
+
+def rss(portal: Portal, base_url: str, count: int = 20) -> str:
+    """RSS 2.0 feed of the newest articles."""
+    items = "".join(
+        f"<item><title>{_text(a.title)}</title><link>{base_url}{a.path}</link>"
+        f"<pubDate>{format_datetime(a.published.replace(tzinfo=VIETNAM))}</pubDate></item>\n"
+        for a in portal.latest(count))
+    return (f'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
+            f"<title>{_text(SITE_NAME)}</title><link>{base_url}/</link>\n{items}</channel></rss>\n")
+
+
+def sitemap_index(base_url: str) -> str:
+    return (f'<?xml version="1.0" encoding="utf-8"?>\n'
+            f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"<sitemap><loc>{base_url}/sitemap-articles.xml</loc></sitemap></sitemapindex>\n")
+
+
+def sitemap_articles(portal: Portal, base_url: str) -> str:
+    """Every article, with its last modification day."""
+    urls = "".join(f"<url><loc>{base_url}{a.path}</loc><lastmod>{a.published:%Y-%m-%d}</lastmod></url>\n"
+                   for a in portal.latest(len(portal.articles)))
+    return (f'<?xml version="1.0" encoding="utf-8"?>\n'
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}</urlset>\n')
 CENTER = ' style="text-align: center;"'
 
 
@@ -52,6 +79,7 @@ def _layout(portal: Portal, title: str, main: str, *, head: str = "", charset: s
 <head>
 {meta}
 <title>{_text(title)}</title>
+<link rel="alternate" type="application/rss+xml" title="Tin mới" href="/rss.xml">
 {head}
 </head>
 <body>

@@ -29,7 +29,14 @@ def respond(portal: Portal, target: str, base_url: str) -> Response:
     path = unquote(parts.path)
     with portal.lock:
         if path == "/robots.txt":
-            return Response(200, "text/plain; charset=utf-8", render.ROBOTS.encode())
+            return Response(200, "text/plain; charset=utf-8", render.robots(base_url).encode())
+        if path == "/rss.xml":
+            return Response(200, "application/rss+xml; charset=utf-8", render.rss(portal, base_url).encode())
+        if path == "/sitemap.xml":
+            return Response(200, "application/xml; charset=utf-8", render.sitemap_index(base_url).encode())
+        if path == "/sitemap-articles.xml":
+            return Response(200, "application/xml; charset=utf-8",
+                            render.sitemap_articles(portal, base_url).encode())
         if path in ("/static/banner.jpg", "/static/print.jpg"):
             return Response(200, media.CONTENT_TYPES["jpg"], media.jpeg(path, 240, 48))
         found = portal.media_at(path)
