@@ -5,7 +5,10 @@ For every page ``tests/corpus/<family>/<name>.html`` with its ``<name>.json``
 counts, per field, the share of pages where the field is exactly the expected value; then the
 results per family and the list of mismatches (expected vs got, truncated).
 
-    .venv/bin/python benchmarks/corpus_accuracy.py [--trafilatura] [--family NAME] [--width N]
+    .venv/bin/python benchmarks/corpus_accuracy.py [--corpus DIR] [--trafilatura] [--family NAME] [--width N]
+
+``--corpus DIR`` scores another corpus of the same layout instead (e.g. ``tests/heldout``); a page whose
+JSON records the HTTP ``content_type`` is extracted with it, as the crawler would.
 
 ``--trafilatura`` also scores ``trafilatura.bare_extraction`` (with metadata) in the same run on the
 fields it has: title, the published day (``published`` cut to YYYY-MM-DD, as trafilatura gives no
@@ -46,6 +49,7 @@ class Page:
     url: str
     html: bytes
     expected: dict
+    content_type: str | None = None
 
     @property
     def id(self) -> str:
@@ -78,7 +82,7 @@ def load_pages(corpus: Path, family: str | None) -> list[Page]:
             continue
         data = json.loads(spec.read_text(encoding="utf-8"))
         pages.append(Page(spec.parent.name, spec.stem, data["url"], spec.with_suffix(".html").read_bytes(),
-                          data["expected"]))
+                          data["expected"], data.get("content_type")))
     return pages
 
 
@@ -127,6 +131,8 @@ def score_vinews(pages: list[Page]) -> tuple[Score, dict]:
         message = None
 
         def extract(page: Page) -> dict:
+            if page.content_type is not None:
+                return normalize_item(extract_article(page.html, page.url, content_type=page.content_type))
             return normalize_item(extract_article(page.html, page.url))
 
     start = time.perf_counter()
@@ -194,9 +200,10 @@ def pct(hits: int, total: int) -> str:
     return f"{100 * hits / total:5.1f}% ({hits}/{total})" if total else "    -"
 
 
-def report(pages: list[Page], vinews: Score, families: dict, trafi: Score | None, width: int) -> None:
+def report(pages: list[Page], vinews: Score, families: dict, trafi: Score | None, width: int,
+           corpus: Path = CORPUS) -> None:
     n = len(pages)
-    print(f"Corpus: {n} pages in {len({p.family for p in pages})} families ({CORPUS.relative_to(ROOT)})")
+    print(f"Corpus: {n} pages in {len({p.family for p in pages})} families ({_shown_path(corpus)})")
     print(f"vinews extraction: {vinews.seconds:.2f}s" + (f"; trafilatura: {trafi.seconds:.2f}s" if trafi else ""))
     print()
     header = f"{'field':<16} {'vinews':>18}"
@@ -250,19 +257,28 @@ def report(pages: list[Page], vinews: Score, families: dict, trafi: Score | None
             print(f"      got:      {have}")
 
 
+def _shown_path(path: Path) -> Path:
+    try:
+        return path.resolve().relative_to(ROOT)
+    except ValueError:
+        return path
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--trafilatura", action="store_true", help="also score trafilatura.bare_extraction")
-    parser.add_argument("--family", help="only the pages of this family (a tests/corpus subdirectory)")
+    parser.add_argument("--corpus", type=Path, default=CORPUS,
+                        help="corpus directory of <family>/<name>.html + .json pages (default: tests/corpus)")
+    parser.add_argument("--family", help="only the pages of this family (a subdirectory of the corpus)")
     parser.add_argument("--width", type=int, default=160, help="truncate shown values to this many characters")
     args = parser.parse_args(argv)
-    pages = load_pages(CORPUS, args.family)
+    pages = load_pages(args.corpus, args.family)
     if not pages:
-        print(f"no corpus pages found under {CORPUS}" + (f" for family {args.family!r}" if args.family else ""))
+        print(f"no corpus pages found under {args.corpus}" + (f" for family {args.family!r}" if args.family else ""))
         return 0
     vinews, families = score_vinews(pages)
     trafi = score_trafilatura(pages) if args.trafilatura else None
-    report(pages, vinews, families, trafi, args.width)
+    report(pages, vinews, families, trafi, args.width, args.corpus)
     return 0
 
 

@@ -147,10 +147,15 @@ def _doc_title_score(text: str, meta: PageMetadata) -> float:
         headline = max(parts, key=len) if parts else ""
         for part in parts:
             matches = folded == part or (len(part) >= 15 and folded.startswith(part)) or (
-                len(folded) >= 15 and folded in part)
+                len(folded) >= 15 and folded in part and len(folded) >= 0.8 * len(part))
             if matches:
-                best = max(best, 4.0 if part == headline or part == parts[0] else 1.0)
+                headline_part = (part == headline or part == parts[0]) and not _SITE_NAME.search(part)
+                best = max(best, 4.0 if headline_part else 1.0)
     return best
+
+
+_SITE_NAME = re.compile(r"(?i)cổng thông tin|trang thông tin|website|ủy ban nhân dân|uỷ ban nhân dân|"
+                        r"\bubnd\b|\bportal\b")
 
 
 def _title_from_head(meta: PageMetadata) -> str | None:
@@ -236,8 +241,12 @@ def find_title(lines: list[Line], meta_lines: dict[int, _MetaLine], meta: PageMe
         score += _title_class_score(line)
         if line.bold or line.heading:
             score += 0.5
-        if any(0 < i - line.index <= 2 or 0 < line.index - i <= 1 for i in meta_indices):
+        if any(i - line.index == 1 or line.index - i == 1 for i in meta_indices):
             score += 2.5
+        elif any(i - line.index == 2 for i in meta_indices):
+            score += 1.5
+        if len(text) >= 30:
+            score += 0.5
         if line.chrome:
             score -= 5
         if line.link_density > 0.5:
@@ -323,7 +332,7 @@ def _date_candidates(meta_lines: dict[int, _MetaLine], anchor: int | None, lines
     """
     scored = []
     for index, ml in meta_lines.items():
-        if not ml.dates or ml.line.link_density > 0.5:
+        if not ml.dates or ml.line.link_density > 0.5 or all(h.label == "other" for h in ml.dates):
             continue
         if ml.residue > _META_RESIDUE_MAX and not (index == anchor and _glued_date(ml)):
             continue
@@ -349,10 +358,11 @@ def _date_candidates(meta_lines: dict[int, _MetaLine], anchor: int | None, lines
 
 
 def _pick_dates(ml: _MetaLine) -> tuple[DateHit, DateHit | None]:
-    published = next((h for h in ml.dates if h.label == "published"), None)
-    modified = next((h for h in ml.dates if h.label == "modified"), None)
+    dates = [h for h in ml.dates if h.label != "other"]
+    published = next((h for h in dates if h.label == "published"), None)
+    modified = next((h for h in dates if h.label == "modified"), None)
     if published is None:
-        published = next((h for h in ml.dates if h.label is None), None) or modified
+        published = next((h for h in dates if h.label is None), None) or modified
         if published is modified:
             modified = None
     return published, modified
@@ -521,6 +531,8 @@ _HOME_WORDS = frozenset(("trang chủ", "home", "trang nhất", "trang chính"))
 
 def _breadcrumb(crumbs, title: str | None) -> str | None:
     for el in crumbs:
+        if len(text_of(el)) > 400:
+            continue
         items = [clean_text(text_of(a)) for a in el.iter("a", "li", "span")
                  if len(a) == 0 or a.tag == "a"]
         items = [t for t in items if t and t not in (">", "»", "/", "›")]

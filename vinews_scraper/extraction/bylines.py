@@ -31,10 +31,16 @@ _OFFICE = re.compile(
 )
 
 
+_REPORTER = re.compile(r"^(?:PV|Phóng viên)\s+([A-ZÀ-ỸĐ][^:]{1,60})$")
+
+
 def labelled_author(text: str) -> str | None:
-    """The name after a byline label ("Tin, ảnh: X", "Tác giả: X", "T/h: X"), or None."""
+    """The name after a byline label ("Tin, ảnh: X", "Tác giả: X", "T/h: X", "PV X"), or None."""
     if len(text) > 120:
         return None
+    reporter = _REPORTER.match(text)
+    if reporter and looks_like_name(reporter.group(1)):
+        return reporter.group(1).strip()
     m = _AUTHOR.match(text)
     if not m:
         return None

@@ -17,6 +17,9 @@ MODIFIED_LABELS = (
     "cập nhật", "sửa đổi", "chỉnh sửa", "last updated", "updated", "modified",
 )
 
+# Labels of dates that are not the article's (a print view's print date, today's date).
+OTHER_DATE_LABELS = ("ngày in", "in ngày", "in lúc", "hôm nay", "today", "ngày truy cập")
+
 # Words that may accompany a date on a meta line without being article text.
 WEEKDAYS = (
     "thứ hai", "thứ ba", "thứ tư", "thứ năm", "thứ sáu", "thứ bảy", "thứ 2", "thứ 3", "thứ 4",
@@ -70,7 +73,7 @@ CHROME_LINES = (
     "skip to main content", "truy cập nội dung luôn", "đánh giá", "bình chọn", "like", "thích",
     "trang chủ", "chi tiết", "chi tiết tin", "chi tiết tin tức", "chi tiết bài viết", "xem chi tiết",
     "nội dung", "tin tức", "tin bài", "advertisement", "sponsored", "read more", "share this",
-    "share this article", "replay", "just watched",
+    "share this article", "replay", "just watched", "thẻ", "tags", "tag", "từ khóa", "từ khoá",
 )
 # Labels of a category line ("Chuyên mục: Chính trị").
 CATEGORY_LABELS = ("chuyên mục", "danh mục", "chủ đề", "lĩnh vực", "thể loại", "category")
@@ -96,8 +99,8 @@ CHROME_CLASS_WORDS = frozenset((
 # Words of class/id names of the article's own region; one in another token of the same element
 # outweighs a chrome word ("l-sidebar-fixed l-article-body-segment" is the article column).
 CONTENT_CLASS_WORDS = frozenset((
-    "article", "content", "entry", "post", "story", "body", "main", "detail", "details", "noidung",
-    "chitiet", "baiviet", "news", "text",
+    "article", "content", "entry", "story", "body", "main", "detail", "details", "noidung",
+    "chitiet", "baiviet",
 ))
 # Whole class/id tokens that mark the page header (but "header-title" is an article title).
 CHROME_HEADER_TOKENS = frozenset((

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-from .cues import MODIFIED_LABELS, PUBLISHED_LABELS, WEEKDAYS
+from .cues import MODIFIED_LABELS, OTHER_DATE_LABELS, PUBLISHED_LABELS, WEEKDAYS
 
 VIETNAM = timezone(timedelta(hours=7))
 
@@ -47,7 +47,7 @@ class DateHit:
     start: int
     end: int
     raw: str
-    label: str | None  # "published", "modified" or None
+    label: str | None  # "published", "modified", "other" (a print or today's date) or None
     has_time: bool
 
     @property
@@ -87,7 +87,8 @@ def _label_before(text: str, start: int, floor: int) -> str | None:
     """The date label ending closest before ``start`` (and after ``floor``), if any."""
     window = text[max(floor, start - _LABEL_WINDOW):start].lower()
     best: tuple[int, int, str] | None = None
-    for kind, labels in (("modified", MODIFIED_LABELS), ("published", PUBLISHED_LABELS)):
+    for kind, labels in (("other", OTHER_DATE_LABELS), ("modified", MODIFIED_LABELS),
+                         ("published", PUBLISHED_LABELS)):
         for label in labels:
             pos = window.rfind(label)
             if pos < 0:

@@ -28,7 +28,9 @@ _DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "objec
               "select", "option", "button", "textarea", "input", "map", "link", "meta")
 _ALIGN = re.compile(r"text-align\s*:\s*(center|right|justify|left)", re.I)
 _CLASS_WORD_SPLIT = re.compile(r"[_\-\d]+")
-_CRUMB_MARKER = re.compile(r"(?i)bread|duong-?dan|cat-?links|categor|chuyen-?muc|(^|\s)(path|navpath|vi-?tri)(\s|$)")
+_CRUMB_MARKER = re.compile(r"(?i)bread|crumb|duong-?dan|cat-?links|categor|chuyen-?muc|(^|\s)(path|navpath|vi-?tri)(\s|$)")
+_CENTER_CLASS = re.compile(r"(?i)(^|[\s_-])(text-center|center|aligncenter|centered)($|\s)")
+_ITALIC_CLASS = re.compile(r"(?i)(^|[\s_-])(italic|font-italic)($|\s)")
 _CRUMBS_INSIDE = etree.XPath(
     ".//*[contains(@class, 'bread') or contains(@class, 'Bread') or contains(@aria-label, 'bread')"
     " or contains(@id, 'bread') or contains(@id, 'Bread')]")
@@ -152,6 +154,8 @@ def _is_chrome_element(el: etree._Element, marker: str | None) -> bool:
     tag = el.tag
     if tag in _NEVER_CHROME:
         return False
+    if tag == "footer" and any(anc.tag == "article" for anc in el.iterancestors()):
+        return False
     if tag in CHROME_TAGS:
         return True
     if tag == "header" and el.getparent() is not None and el.getparent().tag == "body":
@@ -235,15 +239,17 @@ class _Flattener:
                     align = found.group(1).lower()
             elif el.get("align"):
                 align = el.get("align").lower()
-            elif tag == "center":
+            elif tag == "center" or (marker and _CENTER_CLASS.search(marker)):
                 align = "center"
+            if marker and _ITALIC_CLASS.search(marker):
+                italic = True
             if tag[0] == "h" and len(tag) == 2 and tag[1].isdigit():
                 heading = int(tag[1])
             ctx = (align, heading, chrome, ancestors + (el,))
             block = el
         elif tag == "br":
             self.flush(block, ctx)
-        elif tag == "img":
+        elif tag == "img" or tag == "amp-img":
             self.flush(block, ctx)
             self.lines.append(Line(text="", element=el, image=el, align=ctx[0], chrome=ctx[2],
                                    ancestors=ctx[3]))

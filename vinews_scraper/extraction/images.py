@@ -103,6 +103,9 @@ def collect_images(lines: list[Line], start: int, end: int, base_url: str):
         while j < end and j < i + 4:
             candidate = lines[j]
             if candidate.image is not None:
+                if image_src(candidate.image, base_url) is None:
+                    j += 1
+                    continue
                 break
             if is_file_name(candidate.text):
                 consumed.add(j)

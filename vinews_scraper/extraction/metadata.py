@@ -101,7 +101,7 @@ def read_metadata(root, url: str) -> PageMetadata:
     articles = _json_ld_articles(root)
     ld = articles[0] if articles else {}
     published = _text(ld.get("datePublished")) or _meta(
-        root, "article:published_time", "datePublished", "pubdate", "publishdate", "dc.date.issued")
+        tags, "article:published_time", "datePublished", "pubdate", "publishdate", "dc.date.issued")
     if published is None:
         time_el = root.find(".//time[@datetime]")
         published = time_el.get("datetime") if time_el is not None else None
