@@ -64,9 +64,7 @@ _CHROME_SET = frozenset(CHROME_LINES)
 
 _TERMINATOR_PREFIX = re.compile(
     "^(?:" + "|".join(re.escape(t) for t in sorted(TERMINATORS, key=len, reverse=True)) + r")\s*[(:]")
-_GLUED_TERMINATOR = re.compile(
-    "(?:" + "|".join(re.escape(t) for t in sorted(TERMINATORS, key=len, reverse=True) if len(t) >= 9)
-    + r")$", re.I)
+_GLUED_TERMINATORS = tuple(sorted((t for t in TERMINATORS if len(t) >= 9), key=len, reverse=True))
 
 
 def is_terminator(text: str) -> bool:
@@ -90,10 +88,13 @@ def _teaser_run_starts(lines: list[Line], index: int, meta_lines) -> bool:
 
 def split_glued_terminator(text: str) -> str | None:
     """For "Năng NguyễnCác ý kiến của bạn đọc", the text before the glued heading."""
-    m = _GLUED_TERMINATOR.search(text) if len(text) < 200 else None
-    if not m or m.start() == 0:
+    if len(text) >= 200:
         return None
-    return text[: m.start()].strip() or None
+    lowered = text.casefold()
+    if not lowered.endswith(_GLUED_TERMINATORS):
+        return None
+    term = next(t for t in _GLUED_TERMINATORS if lowered.endswith(t))
+    return text[: len(text) - len(term)].strip() or None
 
 
 def is_furniture(text: str) -> bool:
