@@ -22,7 +22,7 @@ from .decode import decode_html
 from .dom import Line, flatten, parse_html, remove_noise, select, text_of
 from .images import collect_attachments, collect_images, is_attachment_line
 from .metadata import PageMetadata, read_metadata
-from .text import clean_text
+from .text import clean_text, is_file_name
 from .views import find_view_count, parse_count
 
 
@@ -433,7 +433,9 @@ def extract_body(lines: list[Line], start: int, end: int, skip: set[int], title:
     folded_title = (title or "").casefold()
     for i in range(start, end):
         line = lines[i]
-        if line.image is not None or i in consumed or i in skip:
+        if line.barrier and kept:
+            break
+        if line.image is not None or line.barrier or i in consumed or i in skip:
             continue
         text = line.text
         if (is_terminator(text) and line.link_density < 0.5) or (
@@ -445,7 +447,7 @@ def extract_body(lines: list[Line], start: int, end: int, skip: set[int], title:
                              index=line.index, ancestors=line.ancestors))
             break
         if line.chrome or is_furniture(text) or line.link_density > 0.6 \
-                or is_attachment_line(line, base_url) or _category_label(text):
+                or is_attachment_line(line, base_url) or _category_label(text) or is_file_name(text):
             continue
         if text.casefold() == folded_title:
             continue

@@ -107,7 +107,11 @@ CHROME_HEADER_TOKENS = frozenset((
     "header", "site-header", "main-header", "top-header", "header-top", "header-bottom",
     "header-wrap", "header-wrapper", "top-bar",
 ))
-CHROME_TAGS = frozenset(("nav", "footer", "aside", "form-never"))
+CHROME_TAGS = frozenset(("nav", "footer", "aside", "form"))
+# Class/id words of regions that come after the article: skipping one ends the article's text.
+END_OF_ARTICLE_WORDS = frozenset(("comment", "comments", "binhluan", "ykien"))
+# Words of a comment form (a form elsewhere, such as a newsletter box, does not end the article).
+COMMENT_FORM_WORDS = ("ý kiến", "bình luận", "góp ý", "phản hồi", "comment", "reply")
 
 CAPTION_CLASS = re.compile(
     r"(?i)caption|chu-?thich|chuthich|image-?desc|img-?desc|photo-?desc|desc-?img|"

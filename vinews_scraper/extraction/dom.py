@@ -15,7 +15,8 @@ from functools import lru_cache
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
-from .cues import CHROME_CLASS_WORDS, CHROME_HEADER_TOKENS, CHROME_TAGS, CONTENT_CLASS_WORDS
+from .cues import (CHROME_CLASS_WORDS, CHROME_HEADER_TOKENS, CHROME_TAGS, COMMENT_FORM_WORDS,
+                   CONTENT_CLASS_WORDS, END_OF_ARTICLE_WORDS)
 from .text import clean_text
 from .views import find_view_count
 
@@ -52,6 +53,7 @@ class Line:
     heading: int = 0
     chrome: bool = False
     image: etree._Element | None = None
+    barrier: bool = False  # a skipped comment/related/share region: the article ends here
     index: int = 0
     ancestors: tuple = field(default=(), repr=False)
 
@@ -172,6 +174,15 @@ def class_marker(el: etree._Element) -> str | None:
     return marker
 
 
+_BARRIER_MIN_TEXT = 20
+
+
+def _ends_article(marker: str) -> bool:
+    """A comment, related-news, share or tags region: what follows it is not the article."""
+    words = set(_CLASS_WORD_SPLIT.split(marker.lower().replace(" ", "-")))
+    return not END_OF_ARTICLE_WORDS.isdisjoint(words)
+
+
 def _is_view_counter(text: str) -> bool:
     """A small "counter" box that shows the article's own view count (Drupal statistics_counter)."""
     return len(text) <= 80 and find_view_count(text) is not None
@@ -228,6 +239,10 @@ class _Flattener:
                 self.flush(block, ctx)
                 if tag == "nav" or tag == "header":
                     self.crumbs.extend(_CRUMBS_INSIDE(el))
+                if len(text) >= _BARRIER_MIN_TEXT and ((marker and _ends_article(marker)) or (
+                        tag == "form" and any(w in text.lower() for w in COMMENT_FORM_WORDS))):
+                    self.lines.append(Line(text="", element=el, chrome=True, barrier=True,
+                                           ancestors=ctx[3]))
                 return False
         if is_block:
             self.flush(block, ctx)

@@ -60,7 +60,11 @@ def _nearest(line: Line, tag: str):
     return None
 
 
-def _is_caption(image: Line, candidate: Line, alt: str | None, after_file_name: bool) -> bool:
+def _is_caption(image: Line, candidate: Line, alt: str | None, after_file_name: bool,
+                directly_after: bool) -> bool:
+    """Whether ``candidate``, a line right after the image, is its caption: a caption element or
+    class, a cell of the image's table, the alt text again, a line after the file-name line, an
+    italic or centered short line, or a short plain line with no sentence end."""
     text = candidate.text
     if len(text) > _CAPTION_MAX or candidate.chrome or candidate.link_density > 0.5:
         return False
@@ -80,7 +84,10 @@ def _is_caption(image: Line, candidate: Line, alt: str | None, after_file_name: 
     if candidate.element is image.element.getparent() or candidate.element in image.ancestors[-1:]:
         if candidate.italic or candidate.align == "center":
             return True
-    return (candidate.italic or candidate.align == "center") and len(text) < 250
+    if (candidate.italic or candidate.align == "center") and len(text) < 250:
+        return True
+    return (directly_after and len(text) < 150 and not _SENTENCE_END.search(text)
+            and not candidate.bold and not candidate.heading)
 
 
 def collect_images(lines: list[Line], start: int, end: int, base_url: str):
@@ -112,7 +119,7 @@ def collect_images(lines: list[Line], start: int, end: int, base_url: str):
                 after_file_name = True
                 j += 1
                 continue
-            if _is_caption(line, candidate, alt, after_file_name):
+            if _is_caption(line, candidate, alt, after_file_name, j == i + 1 or after_file_name):
                 caption = candidate.text
                 consumed.add(j)
             break
