@@ -11,7 +11,7 @@ import pytest
 from pipelines.normalize import normalize_item
 from vinews_scraper.extraction import extract_article
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_5d31fa578c8d1244.txt"
+SEED = Path(__file__).parent / "data" / "seed-vithuy-000_5d31fa578c8d1244.txt"  # copy of shared/seeds/000_…
 URL = "https://vithuy.haugiang.gov.vn/tin-tuc/tin-tuc-huyen-vi-thuy/tap-trung-trien-khai-3064.html"
 TITLE = ("Tập trung triển khai, quán triệt Nghị quyết Đại hội đại biểu toàn quốc lần thứ XIII "
          "của Đảng")
