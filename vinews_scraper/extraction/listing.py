@@ -17,7 +17,7 @@ from .views import find_view_count
 
 _NEXT_TEXTS = frozenset(("trang sau", "sau", "tiếp", "trang tiếp", "tiếp theo", "trang kế", "next",
                          "»", "›", ">", ">>", "»»", "next »", "sau »", "trang sau »"))
-_PAGE_PARAM = re.compile(r"(?i)^(page|p|trang|pageindex|page_index|pagenumber|pg|cur|curpage|paged|start)$")
+_PAGE_PARAM = re.compile(r"(?i)(^|_)(page|p|trang|pageindex|page_index|pagenumber|pg|cur|curpage|paged|start)$")
 _PAGE_PATH = re.compile(r"(?i)/(?:page|trang|p)[-/](\d+)(?:\.html?)?/?$")
 _ARTICLE_PATH = re.compile(r"(?i)(\d{3,}(\.html?|\.aspx|\.php)?/?$|[a-z0-9]+(-[a-z0-9%]+){3,}(\.html?|\.aspx)?/?$)")
 _ARTICLE_QUERY = re.compile(r"(?i)(^|&)(id|newsid|news_id|itemid|articleid|id_news|dinhdanh|dDocName)=")
@@ -84,7 +84,7 @@ def _row_of(a, link_count):
 def _page_number(url: str) -> int:
     parts = urlsplit(url)
     for key, value in parse_qsl(parts.query):
-        if _PAGE_PARAM.match(key) and value.isdigit():
+        if _PAGE_PARAM.search(key) and value.isdigit():
             return int(value)
     m = _PAGE_PATH.search(parts.path)
     return int(m.group(1)) if m else 1
