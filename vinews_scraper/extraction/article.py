@@ -10,6 +10,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lxml import etree
 
@@ -133,6 +134,15 @@ def _meta_line(line: Line) -> _MetaLine | None:
     return _MetaLine(line, dates, count, _meta_residue(text, spans))
 
 
+@lru_cache(maxsize=64)
+def _title_parts(candidate: str) -> tuple[str, tuple[tuple[str, bool], ...]]:
+    """The folded <title>, and each of its parts with whether it is the headline part."""
+    parts = [p.casefold() for p in _TITLE_SPLIT.split(candidate) if p]
+    headline = max(parts, key=len) if parts else ""
+    return candidate.casefold(), tuple(
+        (part, (part == headline or part == parts[0]) and not _SITE_NAME.search(part)) for part in parts)
+
+
 def _doc_title_score(text: str, meta: PageMetadata) -> float:
     """How well a line matches the page's <title>/og:title: the headline part scores high, a
     category or site-name part of the <title> scores low."""
@@ -141,17 +151,14 @@ def _doc_title_score(text: str, meta: PageMetadata) -> float:
     for candidate in (meta.og_title, meta.doc_title):
         if not candidate:
             continue
-        whole = candidate.casefold()
+        whole, parts = _title_parts(candidate)
         if folded == whole or (len(whole) >= 15 and whole in folded):
             return 4.0
-        parts = [p.casefold() for p in _TITLE_SPLIT.split(candidate) if p]
-        headline = max(parts, key=len) if parts else ""
-        for part in parts:
+        for part, is_headline in parts:
             matches = folded == part or (len(part) >= 15 and folded.startswith(part)) or (
                 len(folded) >= 15 and folded in part and len(folded) >= 0.8 * len(part))
             if matches:
-                headline_part = (part == headline or part == parts[0]) and not _SITE_NAME.search(part)
-                best = max(best, 4.0 if headline_part else 1.0)
+                best = max(best, 4.0 if is_headline else 1.0)
     return best
 
 
