@@ -36,7 +36,7 @@ _WEEKDAY_BEFORE = re.compile(rf"(?i)(?:{_WEEKDAY})\s*[,\-–—|]?\s*(?:ngày\s+
 _GMT_AFTER = re.compile(r"(?i)^\s*,?\s*\(?\s*(?:GMT|UTC)\s*\+\s*0?7(?::?00)?\s*\)?")
 _LABEL_WINDOW = 48
 _WORD = re.compile(r"[a-zà-ỹ]{2,}")
-_DIGIT = re.compile(r"\d")
+_DATE_LIKE = re.compile(r"(?i)\d[/.\-]\d|\d\s*[/.\-]\s*\d|\d\s+tháng|tháng\s+\w+\s+\d|\d{4}-\d")
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,7 @@ def _offset(text: str) -> timezone:
 
 def find_dates(text: str) -> list[DateHit]:
     """Every date printed in ``text``, with its clock time when one stands next to it."""
-    if not text or not _DIGIT.search(text):
+    if not text or not _DATE_LIKE.search(text):
         return []
     day_hits = _day_hits(text)
     if not day_hits:
