@@ -15,7 +15,8 @@ from functools import lru_cache
 from lxml import etree
 
 from ..registry import Family, Site, default_registry, host_of
-from .bylines import inline_author, is_office, labelled_author, labelled_source, looks_like_name
+from .bylines import (inline_author, is_office, is_photo_credit, labelled_author, labelled_source,
+                      looks_like_name)
 from .cues import (AUTHOR_LABELS, BOX_TITLE_CLASS, CATEGORY_LABELS, CHROME_LINES, ENGLISH_WEEKDAYS, MODIFIED_LABELS,
                    PUBLISHED_LABELS, TERMINATORS, TITLE_CLASS, VIEW_LABELS, WEEKDAYS)
 from .dates import DateHit, find_dates, parse_machine_date
@@ -99,9 +100,33 @@ def split_glued_terminator(text: str) -> str | None:
 
 
 def is_furniture(text: str) -> bool:
-    """Print/share/back links, rating widgets and other page furniture."""
+    """Print/share/back links, rating widgets, bare meta labels and other page furniture."""
     norm = _norm(text)
-    return (norm in _CHROME_SET or bool(_RATING.match(text)) or not any(c.isalnum() for c in text))
+    return (norm in _CHROME_SET or bool(_RATING.match(text)) or not any(c.isalnum() for c in text)
+            or norm in _BARE_LABELS)
+
+
+_BARE_LABELS = frozenset(PUBLISHED_LABELS + MODIFIED_LABELS + VIEW_LABELS) - {"ngày", "xem"}
+
+
+def _meta_lines(lines: list[Line]) -> dict[int, _MetaLine]:
+    """The lines that carry dates or view counts, by index. A label alone in its cell
+    ("Lượt xem:") is read together with the value in the next cell ("205")."""
+    found = {}
+    for line in lines:
+        ml = _meta_line(line)
+        if ml is None and line.index + 1 < len(lines) and _norm(line.text) in _BARE_LABELS:
+            value = lines[line.index + 1]
+            if len(value.text) <= 60 and value.image is None:
+                joined = Line(text=f"{line.text} {value.text}", element=value.element,
+                              chrome=value.chrome, index=value.index, ancestors=value.ancestors)
+                ml = _meta_line(joined)
+                if ml is not None:
+                    found[value.index] = ml
+                continue
+        if ml is not None and line.index not in found:
+            found[line.index] = ml
+    return found
 
 
 def _meta_residue(text: str, spans: list[tuple[int, int]]) -> int:
@@ -319,6 +344,17 @@ def find_container(lines: list[Line], root, family: Family) -> tuple[object, boo
     return max(scores.items(), key=lambda kv: (kv[1][0], kv[1][1]))[0], False
 
 
+def _with_twin_siblings(container) -> list:
+    """The container and its siblings of the same tag and class: an article body split into
+    blocks ("block block-richtext" between image blocks, one column per section)."""
+    parent = container.getparent()
+    cls = container.get("class")
+    if parent is None or not cls:
+        return [container]
+    twins = [el for el in parent if el.tag == container.tag and el.get("class") == cls]
+    return twins if len(twins) > 1 else [container]
+
+
 def _lead_between(lines: list[Line], title_index: int, start: int) -> bool:
     """True when prose (a lead/sapo paragraph) stands between the title and the content block."""
     if start - title_index > 8:
@@ -340,7 +376,7 @@ def _date_candidates(meta_lines: dict[int, _MetaLine], anchor: int | None, lines
     """
     scored = []
     for index, ml in meta_lines.items():
-        if not ml.dates or ml.line.link_density > 0.5 or all(h.label == "other" for h in ml.dates):
+        if not ml.dates or all(h.label == "other" for h in ml.dates):
             continue
         if ml.residue > _META_RESIDUE_MAX and not (index == anchor and _glued_date(ml)):
             continue
@@ -353,8 +389,12 @@ def _date_candidates(meta_lines: dict[int, _MetaLine], anchor: int | None, lines
                 score -= 5
         if any(hit.label for hit in ml.dates):
             score += 5
+        if all(hit.label == "modified" for hit in ml.dates):
+            score -= 1.5
         if ml.views is not None:
             score += 3
+        if ml.line.link_density > 0.5:
+            score -= 4
         if ml.line.chrome:
             score -= 10
         lowered = ml.line.text.casefold()
@@ -374,6 +414,42 @@ def _pick_dates(ml: _MetaLine) -> tuple[DateHit, DateHit | None]:
         if published is modified:
             modified = None
     return published, modified
+
+
+_AUTHOR_CLASS = re.compile(r"(?i)author|byline|tac-?gia|nguoi-?viet|writer")
+_NOT_AUTHOR_CLASS = re.compile(r"(?i)avatar|image|photo|img|bio|date|time")
+
+
+def _author_by_class(lines: list[Line], title_index: int) -> str | None:
+    """A name near the title in an element the template calls the author or byline."""
+    for line in lines[max(0, title_index - 3):title_index + 8]:
+        if line.image is not None or line.chrome or not looks_like_name(line.text):
+            continue
+        for el in line.ancestors[-3:]:
+            marker = el.get("class") or el.get("id") or ""
+            if _AUTHOR_CLASS.search(marker) and not _NOT_AUTHOR_CLASS.search(marker):
+                return labelled_author(line.text) or line.text
+    return None
+
+
+def _first_prose(lines: list[Line], anchor: int) -> int:
+    """Index of the first paragraph of running text after ``anchor`` (where the header zone of
+    date and view lines ends; a date line after it, "Thời gian: 8 giờ ngày 15/3", is body)."""
+    for line in lines[anchor + 1:]:
+        if len(line.text) >= 60 and not line.chrome and line.link_density < 0.3 \
+                and _SENTENCE.search(line.text):
+            return line.index
+    return len(lines)
+
+
+def _separate_publish_date(candidates, chosen: _MetaLine) -> _MetaLine | None:
+    """A publish date on its own line next to an update line ("22/07/2024" above "Cập nhật: …")."""
+    for score, index, ml in candidates:
+        if ml is chosen or abs(index - chosen.line.index) > 3 or score <= 0:
+            continue
+        if ml.dates[0].label in (None, "published"):
+            return ml
+    return None
 
 
 def _separate_update_date(candidates, chosen: _MetaLine, published: DateHit) -> DateHit | None:
@@ -406,7 +482,9 @@ def _tail_byline(candidates: list[Line]) -> tuple[str | None, str | None, int]:
     used = 0
     for line in reversed(candidates):
         text = line.text
-        if source is None and labelled_source(text):
+        if is_photo_credit(text):
+            pass
+        elif source is None and labelled_source(text):
             source = labelled_source(text)
         elif author is None and labelled_author(text):
             author = labelled_author(text)
@@ -497,7 +575,8 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
     selected = _select_text(root, family.category)
     if selected and len(selected[1]) <= 80:
         return selected[1]
-    crumb = _breadcrumb(crumbs, title)
+    crumb = _breadcrumb(crumbs.regions, title) or (
+        _breadcrumb(crumbs.before(title_index), title) if title_index is not None else None)
     if crumb:
         return crumb
     if title_index is not None:
@@ -546,11 +625,18 @@ def _breadcrumb(crumbs, title: str | None) -> str | None:
         items = [clean_text(text_of(a)) for a in el.iter("a", "li", "span")
                  if len(a) == 0 or a.tag == "a"]
         items = [t for t in items if t and t not in (">", "»", "/", "›")]
-        items = [t for t in items if _norm(t) not in _HOME_WORDS
-                 and (not title or t.casefold() != title.casefold())]
+        items = [t for t in items if _norm(t) not in _HOME_WORDS and not _is_title_crumb(t, title)]
         if items and len(items[-1]) <= 80:
             return items[-1]
     return None
+
+
+def _is_title_crumb(item: str, title: str | None) -> bool:
+    """The breadcrumb's current item: the title, or the title cut short ("Tập trung triển khai…")."""
+    if not title:
+        return False
+    folded, whole = item.casefold().rstrip(" .…"), title.casefold()
+    return folded == whole or (len(folded) >= 20 and whole.startswith(folded))
 
 
 def _body_html(paragraphs: list[Line]) -> str:
@@ -587,14 +673,15 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool) ->
     """Every field that depends on the page's text, read from one flattening of the page, and
     whether the family profile's title or content selectors found their element."""
     lines, crumbs = flatten(root, skip_chrome)
-    meta_lines = {line.index: ml for line in lines if (ml := _meta_line(line))}
+    meta_lines = _meta_lines(lines)
 
     title_index, title, title_from_profile = find_title(lines, meta_lines, meta, root, family)
     if not title:
         raise ExtractionError("no article title found")
 
     container, content_from_profile = find_container(lines, root, family)
-    inside = [line.index for line in lines if container is not None and _inside(line, container)]
+    blocks = _with_twin_siblings(container) if container is not None else [root]
+    inside = [line.index for line in lines if any(_inside(line, block) for block in blocks)]
     start, end = (inside[0], inside[-1] + 1) if inside else (0, len(lines))
     if title_index is not None and start <= title_index < end:
         start = title_index + 1
@@ -611,10 +698,18 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool) ->
         chosen = candidates[0][2]
         published, modified = _pick_dates(chosen)
         skip.add(chosen.line.index)
+        if published.label == "modified":
+            own_line = _separate_publish_date(candidates, chosen)
+            if own_line is not None:
+                published, modified = own_line.dates[0], published
+                skip.add(own_line.line.index)
         if modified is None:
             modified = _separate_update_date(candidates, chosen, published)
+    prose_start = _first_prose(lines, anchor)
     for score, index, ml in candidates:
-        if abs(index - anchor) <= 10 and not ml.line.chrome and ml.residue <= _META_RESIDUE_MAX:
+        if abs(index - anchor) <= 10 and not ml.line.chrome and ml.residue <= _META_RESIDUE_MAX \
+                and (index < prose_start or ml.views is not None
+                     or any(h.label == "modified" for h in ml.dates)):
             skip.add(index)
             if view_count is None and ml.views is not None:
                 view_count = ml.views
@@ -631,6 +726,8 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool) ->
     image_start = title_index + 1 if title_index is not None and 0 < start - title_index <= 15 else start
     published, modified, view_count, meta_author = _selected_fields(
         root, family, published, modified, view_count, meta_author)
+    if meta_author is None and title_index is not None:
+        meta_author = _author_by_class(lines, title_index)
     body = extract_body(lines, start, end, skip, title, meta.base_url, meta_lines, image_start)
     author, source = meta_author or body.author, body.source
     if author is None or source is None:
@@ -660,8 +757,7 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool) ->
         "body": "\n\n".join(line.text for line in body.paragraphs),
         "body_html": _body_html(body.paragraphs),
         "images": body.images,
-        "attachments": collect_attachments([container] if container is not None else [root],
-                                           meta.base_url),
+        "attachments": collect_attachments(blocks, meta.base_url),
     }
 
 

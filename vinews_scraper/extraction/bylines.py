@@ -59,6 +59,14 @@ def inline_author(text: str) -> tuple[str, int, int] | None:
     return (name, m.start(1), m.end(2)) if name else None
 
 
+_PHOTO_CREDIT = re.compile(r"(?i)^[\s(\[]*(ảnh|ảnh minh họa|ảnh minh hoạ|photo)\s*[:：]\s*\S.{0,80}$")
+
+
+def is_photo_credit(text: str) -> bool:
+    """A photo-credit line ("Ảnh: Minh Khoa"): neither body text nor the byline."""
+    return bool(_PHOTO_CREDIT.match(text))
+
+
 def labelled_source(text: str) -> str | None:
     """The source after "Nguồn:" / "Nguồn tin:", or None."""
     if len(text) > 200:

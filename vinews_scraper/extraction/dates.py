@@ -22,6 +22,7 @@ _YMD = re.compile(
 _WORDS = re.compile(r"(?i)(?:ngày\s+)?(\d{1,2})\s+tháng\s+(\d{1,2})\s*,?\s*(?:năm\s+)?(\d{4})(?!\d)")
 _MONTH_NAMES = {"một": 1, "giêng": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6,
                 "bảy": 7, "tám": 8, "chín": 9, "mười": 10, "mười một": 11, "mười hai": 12, "chạp": 12}
+_MONTH_FIRST = re.compile(r"(?i)tháng\s+(\d{1,2})\s+(\d{1,2})\s*,\s*(\d{4})(?!\d)")
 _NAMED_MONTH = re.compile(
     r"(?i)tháng\s+(" + "|".join(sorted(_MONTH_NAMES, key=len, reverse=True)) + r")\s+(\d{1,2})\s*,\s*(\d{4})(?!\d)")
 _TIME = re.compile(
@@ -108,6 +109,10 @@ def _day_hits(text: str) -> list[tuple[int, int, date, tuple[int, int, int] | No
     for m in _WORDS.finditer(text):
         day = _valid_day(int(m.group(3)), int(m.group(2)), int(m.group(1)))
         if day:
+            hits.append((m.start(), m.end(), day, None))
+    for m in _MONTH_FIRST.finditer(text):
+        day = _valid_day(int(m.group(3)), int(m.group(1)), int(m.group(2)))
+        if day and not any(s <= m.start() < e for s, e, _, _ in hits):
             hits.append((m.start(), m.end(), day, None))
     for m in _NAMED_MONTH.finditer(text):
         day = _valid_day(int(m.group(3)), _MONTH_NAMES[m.group(1).lower()], int(m.group(2)))

@@ -30,6 +30,7 @@ _DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "objec
 _ALIGN = re.compile(r"text-align\s*:\s*(center|right|justify|left)", re.I)
 _CLASS_WORD_SPLIT = re.compile(r"[_\-\d]+")
 _CRUMB_MARKER = re.compile(r"(?i)bread|crumb|duong-?dan|cat-?links|categor|chuyen-?muc|(^|\s)(path|navpath|vi-?tri)(\s|$)")
+_TAG_BOX = re.compile(r"(?i)primary-tag|post-tag|article-tag|entry-tag|(^|\s)tags?(\s|$)")
 _CENTER_CLASS = re.compile(r"(?i)(^|[\s_-])(text-center|center|aligncenter|centered)($|\s)")
 _ITALIC_CLASS = re.compile(r"(?i)(^|[\s_-])(italic|font-italic)($|\s)")
 _CRUMBS_INSIDE = etree.XPath(
@@ -188,6 +189,18 @@ def _is_view_counter(text: str) -> bool:
     return len(text) <= 80 and find_view_count(text) is not None
 
 
+@dataclass(frozen=True)
+class Crumbs:
+    """Where a page names its category: breadcrumb-like regions, and tag boxes with the number
+    of lines before each (a tag box above the title is the primary category, as in Ghost)."""
+
+    regions: list
+    tag_boxes: list
+
+    def before(self, line_index: int) -> list:
+        return [el for el, position in self.tag_boxes if position <= line_index]
+
+
 class _Flattener:
     """Walks the tree once, collecting Lines and skipping site chrome.
 
@@ -201,6 +214,7 @@ class _Flattener:
         self.total_text = total_text
         self.skip_chrome = skip_chrome
         self.crumbs: list[etree._Element] = []
+        self.tag_boxes: list[tuple[etree._Element, int]] = []  # (element, lines before it)
 
     def flush(self, block, ctx) -> None:
         pieces = self.pieces
@@ -233,6 +247,8 @@ class _Flattener:
         marker = class_marker(el)
         if marker and _CRUMB_MARKER.search(marker) or "bread" in (el.get("aria-label") or ""):
             self.crumbs.append(el)
+        elif marker and _TAG_BOX.search(marker):
+            self.tag_boxes.append((el, len(self.lines)))
         if self.skip_chrome and (is_block or tag in CHROME_TAGS) and _is_chrome_element(el, marker):
             text = text_of(el)
             if len(text) <= 0.5 * self.total_text and not _is_view_counter(text):
@@ -286,8 +302,9 @@ class _Flattener:
         return True
 
 
-def flatten(root: etree._Element, skip_chrome: bool = True) -> tuple[list[Line], list[etree._Element]]:
-    """The page's text lines and images in reading order, and its breadcrumb/category regions.
+def flatten(root: etree._Element, skip_chrome: bool = True) -> tuple[list[Line], Crumbs]:
+    """The page's text lines and images in reading order, and its breadcrumb/category regions
+    (tag boxes count when they stand before the title: ``tag_box_crumbs``).
 
     ``skip_chrome=False`` walks menus and sidebars too: the fallback for templates whose article
     region carries a chrome-looking class.
@@ -299,4 +316,4 @@ def flatten(root: etree._Element, skip_chrome: bool = True) -> tuple[list[Line],
     flattener.flush(start, (None, 0, False, ()))
     for i, line in enumerate(flattener.lines):
         line.index = i
-    return flattener.lines, flattener.crumbs
+    return flattener.lines, Crumbs(flattener.crumbs, flattener.tag_boxes)

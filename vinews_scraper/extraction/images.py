@@ -103,7 +103,7 @@ def collect_images(lines: list[Line], start: int, end: int, base_url: str):
         if not src or not is_article_image(line.image, src) or src in seen:
             continue
         seen.add(src)
-        alt = clean_optional(line.image.get("alt")) or clean_optional(line.image.get("title"))
+        alt = clean_optional(line.image.get("alt"))
         caption = None
         after_file_name = False
         j = i + 1
