@@ -274,18 +274,22 @@ def find_title(lines: list[Line], meta_lines: dict[int, _MetaLine], meta: PageMe
         score += _title_class_score(line)
         if line.bold or line.heading:
             score += 0.5
-        if any(i - line.index == 1 or line.index - i == 1 for i in meta_indices):
+        meta_below = any(i - line.index == 1 for i in meta_indices)
+        next_to_meta = meta_below or any(line.index - i == 1 for i in meta_indices)
+        if meta_below:
             score += 2.5
-        elif any(i - line.index == 2 for i in meta_indices):
+        elif next_to_meta or any(i - line.index == 2 for i in meta_indices):
             score += 1.5
         if len(text) >= 30:
             score += 0.5
         if line.chrome:
             score -= 5
         if line.link_density > 0.5:
-            score -= 3
+            score -= 1 if line.heading and next_to_meta else 3
         if len(text) < 15 or _SENTENCE.search(text) and len(text) > 160:
             score -= 1
+        if len(text.split()) < 3:
+            score -= 5
         if best is None or score > best[0]:
             best = (score, line.index, text)
     if best and best[0] >= 2.5:
@@ -344,15 +348,35 @@ def find_container(lines: list[Line], root, family: Family) -> tuple[object, boo
     return max(scores.items(), key=lambda kv: (kv[1][0], kv[1][1]))[0], False
 
 
-def _with_twin_siblings(container) -> list:
+_LAYOUT_CLASS = re.compile(r"(?i)(^|[\s_-])(col|column|columns|row|grid|cell|span\d*|container|wrap|wrapper)"
+                           r"($|[\s_\d-])")
+
+
+def _with_twin_siblings(container, lines: list[Line]) -> list:
     """The container and its siblings of the same tag and class: an article body split into
-    blocks ("block block-richtext" between image blocks, one column per section)."""
-    parent = container.getparent()
-    cls = container.get("class")
-    if parent is None or not cls:
-        return [container]
-    twins = [el for el in parent if el.tag == container.tag and el.get("class") == cls]
-    return twins if len(twins) > 1 else [container]
+    blocks ("block block-richtext" between image blocks, Google Sites sections). The container
+    may sit up to three levels inside such a block; layout columns are not blocks, and only
+    blocks holding running text join."""
+    node = container
+    for _ in range(4):
+        parent = node.getparent()
+        if parent is None:
+            break
+        cls = node.get("class")
+        if cls and (node is container or not _LAYOUT_CLASS.search(cls)):
+            twins = [el for el in parent if el.tag == node.tag and el.get("class") == cls]
+            if len(twins) > 1:
+                prose_blocks = _prose_ancestors(lines)
+                with_prose = [el for el in twins if el is node or el in prose_blocks]
+                return with_prose if len(with_prose) > 1 else [container]
+        node = parent
+    return [container]
+
+
+def _prose_ancestors(lines: list[Line]) -> set:
+    """Every element that holds a line of running text."""
+    return {el for line in lines if len(line.text) >= 60 and line.link_density < 0.3
+            for el in line.ancestors}
 
 
 def _lead_between(lines: list[Line], title_index: int, start: int) -> bool:
@@ -420,8 +444,13 @@ _AUTHOR_CLASS = re.compile(r"(?i)author|byline|tac-?gia|nguoi-?viet|writer")
 _NOT_AUTHOR_CLASS = re.compile(r"(?i)avatar|image|photo|img|bio|date|time")
 
 
-def _author_by_class(lines: list[Line], title_index: int) -> str | None:
-    """A name near the title in an element the template calls the author or byline."""
+def _author_near_title(lines: list[Line], title_index: int) -> str | None:
+    """A byline at the top: a labelled one ("Thực hiện: …") between the title and the text, or a
+    name in an element the template calls the author or byline."""
+    prose = _first_prose(lines, title_index)
+    for line in lines[title_index + 1:min(prose, title_index + 5)]:
+        if line.image is None and not line.chrome and labelled_author(line.text):
+            return labelled_author(line.text)
     for line in lines[max(0, title_index - 3):title_index + 8]:
         if line.image is not None or line.chrome or not looks_like_name(line.text):
             continue
@@ -430,6 +459,14 @@ def _author_by_class(lines: list[Line], title_index: int) -> str | None:
             if _AUTHOR_CLASS.search(marker) and not _NOT_AUTHOR_CLASS.search(marker):
                 return labelled_author(line.text) or line.text
     return None
+
+
+def _view_count_anywhere(meta_lines: dict[int, _MetaLine], anchor: int) -> int | None:
+    """A view count printed away from the title (in its own box), nearest to the title first."""
+    found = [(abs(index - anchor), ml.views) for index, ml in meta_lines.items()
+             if ml.views is not None and not ml.line.chrome and ml.residue <= _META_RESIDUE_MAX
+             and ml.line.link_density <= 0.5]
+    return min(found)[1] if found else None
 
 
 def _first_prose(lines: list[Line], anchor: int) -> int:
@@ -572,11 +609,14 @@ def _after_container_byline(lines: list[Line], end: int) -> tuple[str | None, st
 
 def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: PageMetadata,
                   root, crumbs, family: Family, title: str | None) -> str | None:
+    crumb = _breadcrumb(crumbs.regions, title)
+    if crumb:
+        return crumb
     selected = _select_text(root, family.category)
-    if selected and len(selected[1]) <= 80:
+    if selected and len(selected[1]) <= 80 and not _is_title_crumb(selected[1], title) \
+            and not is_terminator(selected[1]):
         return selected[1]
-    crumb = _breadcrumb(crumbs.regions, title) or (
-        _breadcrumb(crumbs.before(title_index), title) if title_index is not None else None)
+    crumb = _breadcrumb(crumbs.before(title_index), title) if title_index is not None else None
     if crumb:
         return crumb
     if title_index is not None:
@@ -672,7 +712,7 @@ def _selected_fields(root, family: Family, published, modified, view_count, auth
 def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool) -> tuple[bool, dict]:
     """Every field that depends on the page's text, read from one flattening of the page, and
     whether the family profile's title or content selectors found their element."""
-    lines, crumbs = flatten(root, skip_chrome)
+    lines, crumbs = flatten(root, skip_chrome, meta.og_title or _title_from_head(meta))
     meta_lines = _meta_lines(lines)
 
     title_index, title, title_from_profile = find_title(lines, meta_lines, meta, root, family)
@@ -680,7 +720,7 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool) ->
         raise ExtractionError("no article title found")
 
     container, content_from_profile = find_container(lines, root, family)
-    blocks = _with_twin_siblings(container) if container is not None else [root]
+    blocks = _with_twin_siblings(container, lines) if container is not None else [root]
     inside = [line.index for line in lines if any(_inside(line, block) for block in blocks)]
     start, end = (inside[0], inside[-1] + 1) if inside else (0, len(lines))
     if title_index is not None and start <= title_index < end:
@@ -724,10 +764,12 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool) ->
                 view_count = ml.views
 
     image_start = title_index + 1 if title_index is not None and 0 < start - title_index <= 15 else start
+    if view_count is None:
+        view_count = _view_count_anywhere(meta_lines, anchor)
     published, modified, view_count, meta_author = _selected_fields(
         root, family, published, modified, view_count, meta_author)
     if meta_author is None and title_index is not None:
-        meta_author = _author_by_class(lines, title_index)
+        meta_author = _author_near_title(lines, title_index)
     body = extract_body(lines, start, end, skip, title, meta.base_url, meta_lines, image_start)
     author, source = meta_author or body.author, body.source
     if author is None or source is None:

@@ -80,7 +80,7 @@ CATEGORY_LABELS = ("chuyên mục", "danh mục", "chủ đề", "lĩnh vực", 
 
 # Words that start an office/unit byline ("Văn phòng HĐND-UBND huyện", "BBT").
 OFFICE_WORDS = (
-    "văn phòng", "phòng", "ban", "trung tâm", "ubnd", "ủy ban", "uỷ ban", "hđnd", "hội", "đoàn",
+    "văn phòng", "phòng", "bộ phận", "ban", "trung tâm", "ubnd", "ủy ban", "uỷ ban", "hđnd", "hội", "đoàn",
     "huyện ủy", "huyện uỷ", "thành ủy", "tỉnh ủy", "đảng ủy", "bbt", "ban biên tập", "cổng thông tin",
     "trang thông tin", "đài", "báo", "công an", "chi cục", "sở", "mttq", "ủy ban mttq",
 )

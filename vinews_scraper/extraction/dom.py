@@ -31,6 +31,7 @@ _ALIGN = re.compile(r"text-align\s*:\s*(center|right|justify|left)", re.I)
 _CLASS_WORD_SPLIT = re.compile(r"[_\-\d]+")
 _CRUMB_MARKER = re.compile(r"(?i)bread|crumb|duong-?dan|cat-?links|categor|chuyen-?muc|(^|\s)(path|navpath|vi-?tri)(\s|$)")
 _TAG_BOX = re.compile(r"(?i)primary-tag|post-tag|article-tag|entry-tag|(^|\s)tags?(\s|$)")
+_CATEGORY_BOX = re.compile(r"(?i)\s*(chuyên mục|danh mục|categories|category)\s*:")
 _CENTER_CLASS = re.compile(r"(?i)(^|[\s_-])(text-center|center|aligncenter|centered)($|\s)")
 _ITALIC_CLASS = re.compile(r"(?i)(^|[\s_-])(italic|font-italic)($|\s)")
 _CRUMBS_INSIDE = etree.XPath(
@@ -178,6 +179,13 @@ def class_marker(el: etree._Element) -> str | None:
 _BARRIER_MIN_TEXT = 20
 
 
+def _category_box(el: etree._Element) -> list:
+    """The smallest element inside ``el`` whose text starts with a category label."""
+    boxes = [sub for sub in el.iter() if isinstance(sub.tag, str)
+             and _CATEGORY_BOX.match(text_of(sub)) and len(text_of(sub)) < 200]
+    return [min(boxes, key=lambda sub: len(text_of(sub)))] if boxes else []
+
+
 def _ends_article(marker: str) -> bool:
     """A comment, related-news, share or tags region: what follows it is not the article."""
     words = set(_CLASS_WORD_SPLIT.split(marker.lower().replace(" ", "-")))
@@ -208,11 +216,12 @@ class _Flattener:
     content in an odd template, so it is walked like any other.
     """
 
-    def __init__(self, total_text: int, skip_chrome: bool) -> None:
+    def __init__(self, total_text: int, skip_chrome: bool, headline: str | None) -> None:
         self.lines: list[Line] = []
         self.pieces: list[tuple[str, bool, bool, bool]] = []
         self.total_text = total_text
         self.skip_chrome = skip_chrome
+        self.headline = headline.casefold() if headline and len(headline) >= 15 else None
         self.crumbs: list[etree._Element] = []
         self.tag_boxes: list[tuple[etree._Element, int]] = []  # (element, lines before it)
 
@@ -251,10 +260,13 @@ class _Flattener:
             self.tag_boxes.append((el, len(self.lines)))
         if self.skip_chrome and (is_block or tag in CHROME_TAGS) and _is_chrome_element(el, marker):
             text = text_of(el)
-            if len(text) <= 0.5 * self.total_text and not _is_view_counter(text):
+            if len(text) <= 0.5 * self.total_text and not _is_view_counter(text) \
+                    and not (self.headline and self.headline in " ".join(text.split()).casefold()):
                 self.flush(block, ctx)
                 if tag == "nav" or tag == "header":
                     self.crumbs.extend(_CRUMBS_INSIDE(el))
+                elif _CATEGORY_BOX.search(text):
+                    self.crumbs.extend(_category_box(el))
                 if len(text) >= _BARRIER_MIN_TEXT and ((marker and _ends_article(marker)) or (
                         tag == "form" and any(w in text.lower() for w in COMMENT_FORM_WORDS))):
                     self.lines.append(Line(text="", element=el, chrome=True, barrier=True,
@@ -302,16 +314,18 @@ class _Flattener:
         return True
 
 
-def flatten(root: etree._Element, skip_chrome: bool = True) -> tuple[list[Line], Crumbs]:
+def flatten(root: etree._Element, skip_chrome: bool = True,
+            headline: str | None = None) -> tuple[list[Line], Crumbs]:
     """The page's text lines and images in reading order, and its breadcrumb/category regions
     (tag boxes count when they stand before the title: ``tag_box_crumbs``).
 
     ``skip_chrome=False`` walks menus and sidebars too: the fallback for templates whose article
-    region carries a chrome-looking class.
+    region carries a chrome-looking class. A region holding ``headline`` (the page's og:title) is
+    never skipped: a long-form page's cover <header> holds the title, date and byline.
     """
     body = root.find("body")
     start = body if body is not None else root
-    flattener = _Flattener(len(text_of(start)) or 1, skip_chrome)
+    flattener = _Flattener(len(text_of(start)) or 1, skip_chrome, headline)
     flattener.walk(start, start, (None, 0, False, ()), False, False, False)
     flattener.flush(start, (None, 0, False, ()))
     for i, line in enumerate(flattener.lines):
