@@ -1,5 +1,6 @@
 """Pure extraction: (HTML bytes, URL) → item dict, for live responses, saved files and WARC records."""
 
-from .article import ExtractionError, extract_article
+from .article import extract_article
+from .errors import ExtractionError
 
 __all__ = ["ExtractionError", "extract_article"]

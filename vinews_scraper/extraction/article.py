@@ -19,6 +19,7 @@ from .bylines import (inline_author, is_office, is_photo_credit, labelled_author
                       looks_like_name)
 from .cues import (AUTHOR_LABELS, BOX_TITLE_CLASS, CATEGORY_LABELS, CHROME_LINES, ENGLISH_WEEKDAYS, MODIFIED_LABELS,
                    PUBLISHED_LABELS, TERMINATORS, TITLE_CLASS, VIEW_LABELS, WEEKDAYS)
+from .errors import ExtractionError
 from .dates import DateHit, find_dates, parse_machine_date
 from .decode import decode_html
 from .dom import Line, flatten, parse_html, remove_noise, select, text_of
@@ -26,10 +27,6 @@ from .images import collect_attachments, collect_images, is_attachment_line
 from .metadata import PageMetadata, read_metadata
 from .text import clean_text, is_file_name
 from .views import find_view_count, parse_count
-
-
-class ExtractionError(ValueError):
-    """The input is not an article page that can be read (empty, not HTML, no title)."""
 
 
 _GENERIC = Family(name="generic")

@@ -7,6 +7,7 @@ Day-first always; a clock time is kept only when the page prints one (never inve
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
@@ -36,6 +37,7 @@ _JOINER = re.compile(
 _WEEKDAY_BEFORE = re.compile(rf"(?i)(?:{_WEEKDAY})\s*[,\-–—|]?\s*(?:ngày\s+)?$")
 _GMT_AFTER = re.compile(r"(?i)^\s*,?\s*\(?\s*(?:GMT|UTC)\s*\+\s*0?7(?::?00)?\s*\)?")
 _LABEL_WINDOW = 48
+_MACHINE_DATE_MAX = 64  # a machine-readable date is short; longer metadata text is not one
 _WORD = re.compile(r"[a-zà-ỹ]{2,}")
 _DATE_LIKE = re.compile(r"(?i)\d[/.\-]\d|\d\s*[/.\-]\s*\d|\d\s+tháng|tháng\s+\w+\s+\d|\d{4}-\d")
 
@@ -106,22 +108,29 @@ def _label_before(text: str, start: int, floor: int) -> str | None:
 def _day_hits(text: str) -> list[tuple[int, int, date, tuple[int, int, int] | None]]:
     """(start, end, day, clock-if-part-of-the-match) for every date in ``text``."""
     hits = []
+    covered = bytearray(len(text) + 1)
+
+    def add(m, day, clock=None):
+        if not covered[m.start()]:
+            hits.append((m.start(), m.end(), day, clock))
+            covered[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+
     for m in _WORDS.finditer(text):
         day = _valid_day(int(m.group(3)), int(m.group(2)), int(m.group(1)))
         if day:
-            hits.append((m.start(), m.end(), day, None))
+            add(m, day)
     for m in _MONTH_FIRST.finditer(text):
         day = _valid_day(int(m.group(3)), int(m.group(1)), int(m.group(2)))
-        if day and not any(s <= m.start() < e for s, e, _, _ in hits):
-            hits.append((m.start(), m.end(), day, None))
+        if day:
+            add(m, day)
     for m in _NAMED_MONTH.finditer(text):
         day = _valid_day(int(m.group(3)), _MONTH_NAMES[m.group(1).lower()], int(m.group(2)))
         if day:
-            hits.append((m.start(), m.end(), day, None))
+            add(m, day)
     for m in _DMY.finditer(text):
         day = _valid_day(int(m.group(4)), int(m.group(3)), int(m.group(1)))
-        if day and not any(s <= m.start() < e for s, e, _, _ in hits):
-            hits.append((m.start(), m.end(), day, None))
+        if day:
+            add(m, day)
     for m in _YMD.finditer(text):
         day = _valid_day(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         if not day:
@@ -152,14 +161,18 @@ def find_dates(text: str) -> list[DateHit]:
     day_hits = _day_hits(text)
     if not day_hits:
         return []
-    times = [m for m in _TIME.finditer(text)
-             if not any(s <= m.start() < e for s, e, _, _ in day_hits)]
+    covered = bytearray(len(text) + 1)
+    for s, e, _, _ in day_hits:
+        covered[s:e] = b"\x01" * (e - s)
+    times = [m for m in _TIME.finditer(text) if not covered[m.start()]]
+    time_starts = [m.start() for m in times]
     results = []
     floor = 0
     for start, end, day, clock in day_hits:
         span_start, span_end = start, end
         if clock is None:
-            for m in times:
+            nearby = times[bisect_left(time_starts, start - 40):bisect_right(time_starts, end + 30)]
+            for m in nearby:
                 if m.end() <= start and _JOINER.match(text[m.end():start]) and start - m.end() < 30:
                     parsed = _clock(m)
                     if parsed:
@@ -190,7 +203,7 @@ def parse_machine_date(value: str | None) -> str | None:
     """
     if not value:
         return None
-    value = value.strip()
+    value = value.strip()[:_MACHINE_DATE_MAX]
     hits = _day_hits(value)
     if hits and hits[0][0] == 0:
         _, _, day, clock = hits[0]

@@ -6,12 +6,11 @@ expand entities or make vinews fetch anything.
 
 from __future__ import annotations
 
-from urllib.parse import urljoin
-
 from lxml import etree
 
 from .dates import parse_machine_date
 from .text import clean_text
+from .urls import absolute_url
 
 _XML = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False,
                        remove_comments=True, remove_pis=True)
@@ -48,8 +47,9 @@ def feed_entries(xml: bytes, base_url: str) -> list[tuple[str, str | None]]:
                 link = href or clean_text(child.text)
             elif name in ("pubdate", "published", "updated", "date") and published is None:
                 published = parse_machine_date(clean_text(child.text))
-        if link:
-            entries.append((urljoin(base_url, link), published))
+        url = absolute_url(base_url, link)
+        if url:
+            entries.append((url, published))
     return entries
 
 
@@ -68,12 +68,13 @@ def sitemap_entries(xml: bytes, base_url: str) -> tuple[list[tuple[str, str | No
                 loc = clean_text(child.text)
             elif name == "lastmod":
                 lastmod = parse_machine_date(clean_text(child.text))
-        if not loc:
+        url = absolute_url(base_url, loc)
+        if not url:
             continue
         if kind == "url":
-            pages.append((urljoin(base_url, loc), lastmod))
+            pages.append((url, lastmod))
         elif kind == "sitemap":
-            children.append(urljoin(base_url, loc))
+            children.append(url)
     return pages, children
 
 
@@ -82,6 +83,7 @@ def sitemaps_in_robots(robots_txt: bytes, base_url: str) -> list[str]:
     urls = []
     for line in robots_txt.decode("utf-8", "replace").splitlines():
         key, _, value = line.partition(":")
-        if key.strip().lower() == "sitemap" and value.strip():
-            urls.append(urljoin(base_url, value.strip()))
+        url = absolute_url(base_url, value) if key.strip().lower() == "sitemap" else None
+        if url:
+            urls.append(url)
     return urls

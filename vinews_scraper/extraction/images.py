@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from .cues import CAPTION_CLASS, DOCUMENT_EXTENSIONS
 from .dom import Line, text_of
 from .text import clean_optional, clean_text, is_file_name
+from .urls import absolute_url
 
 _ICON = re.compile(r"(?i)(icon|logo|spacer|blank|pixel|button|btn|banner|bullet|arrow|share|print|"
                    r"facebook|zalo|twitter|email|rss|loading|avatar|emoji|flag|captcha|rating|star)")
@@ -25,9 +26,7 @@ def image_src(img, base_url: str) -> str | None:
         if lazy and (not src or _PLACEHOLDER.search(src)):
             src = lazy
             break
-    if not src or src.startswith("data:"):
-        return None
-    return urljoin(base_url, src)
+    return absolute_url(base_url, src)
 
 
 def is_article_image(img, src: str) -> bool:
@@ -136,8 +135,8 @@ def is_attachment_line(line: Line, base_url: str) -> bool:
     if len(line.text) > 250 or line.link_chars == 0:
         return False
     for a in line.element.iter("a"):
-        href = a.get("href")
-        if href and is_document_url(urljoin(base_url, href.strip())):
+        url = absolute_url(base_url, a.get("href"))
+        if url and is_document_url(url):
             link_text = clean_text(text_of(a))
             if link_text and link_text in line.text and len(line.text) - len(link_text) <= 50:
                 return True
@@ -150,11 +149,8 @@ def collect_attachments(root_elements, base_url: str) -> list[dict]:
     seen: set[str] = set()
     for container in root_elements:
         for a in container.iter("a"):
-            href = (a.get("href") or "").strip()
-            if not href:
-                continue
-            url = urljoin(base_url, href)
-            if not is_document_url(url) or url in seen:
+            url = absolute_url(base_url, a.get("href"))
+            if url is None or not is_document_url(url) or url in seen:
                 continue
             seen.add(url)
             title = clean_optional(text_of(a)) or clean_optional(a.get("title"))

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import parse_qsl, urlsplit
+
+from lxml import etree
 
 from ..registry import Family, Site, default_registry, host_of
 from .cues import DOCUMENT_EXTENSIONS
 from .dates import find_dates
 from .decode import decode_html
 from .feeds import FEED_TYPES
+from .errors import ExtractionError
+from .urls import absolute_url
 from .dom import is_chrome_marker, parse_html, remove_noise, select, text_of
 from .text import clean_text
 from .views import find_view_count
@@ -22,6 +26,7 @@ _PAGE_PATH = re.compile(r"(?i)/(?:page|trang|p)[-/](\d+)(?:\.html?)?/?$")
 _ARTICLE_PATH = re.compile(r"(?i)(\d{3,}(\.html?|\.aspx|\.php)?/?$|[a-z0-9]+(-[a-z0-9%]+){3,}(\.html?|\.aspx)?/?$)")
 _ARTICLE_QUERY = re.compile(r"(?i)(^|&)(id|newsid|news_id|itemid|articleid|id_news|dinhdanh|dDocName)=")
 _ROW_TAGS = ("li", "tr", "article", "div", "dd", "p", "td")
+_ROW_TEXT_MAX = 600  # a row's date and views are near its link; a longer "row" is not one
 
 
 @dataclass(frozen=True)
@@ -65,17 +70,17 @@ def _looks_like_article(url: str, text: str, listing_url: str) -> bool:
 
 def advertised_feeds(root, base_url: str) -> tuple[str, ...]:
     """RSS/Atom feeds the page declares with <link rel="alternate" type="application/rss+xml">."""
-    return tuple(dict.fromkeys(
-        urljoin(base_url, link.get("href").strip()) for link in root.iter("link")
-        if link.get("href") and (link.get("type") or "").lower() in FEED_TYPES
-        and "alternate" in (link.get("rel") or "").lower()))
+    feeds = (absolute_url(base_url, link.get("href")) for link in root.iter("link")
+             if (link.get("type") or "").lower() in FEED_TYPES
+             and "alternate" in (link.get("rel") or "").lower())
+    return tuple(dict.fromkeys(url for url in feeds if url))
 
 
-def _row_of(a, link_count):
+def _row_of(a, links_under: dict):
     """The smallest ancestor of the link that holds no other article link: the listing row."""
     row = a
     for anc in a.iterancestors(*_ROW_TAGS):
-        if link_count(anc) > 1:
+        if len(links_under.get(anc, ())) > 1:
             break
         row = anc
     return row
@@ -93,8 +98,9 @@ def _page_number(url: str) -> int:
 def _select_href(root, selectors, base_url):
     for selector in selectors:
         for el in select(root, selector):
-            if el.get("href"):
-                return urljoin(base_url, el.get("href"))
+            url = absolute_url(base_url, el.get("href"))
+            if url:
+                return url
     return None
 
 
@@ -103,24 +109,23 @@ def find_next_page(root, url: str, family: Family) -> str | None:
     candidate = _select_href(root, family.next_page, url)
     if candidate is None:
         for el in root.iter("a", "link"):
-            if "next" in (el.get("rel") or "").lower().split() and el.get("href"):
-                candidate = urljoin(url, el.get("href"))
+            if "next" in (el.get("rel") or "").lower().split() and absolute_url(url, el.get("href")):
+                candidate = absolute_url(url, el.get("href"))
                 break
-    anchors = [(a, clean_text(text_of(a)).casefold(), a.get("href", "").strip())
-               for a in root.iter("a")]
-    anchors = [(a, text, href) for a, text, href in anchors
-               if href and not href.startswith(("javascript:", "#", "mailto:"))]
+    anchors = [(a, clean_text(text_of(a)).casefold(), absolute_url(url, a.get("href")))
+               for a in root.iter("a") if not (a.get("href") or "").strip().startswith("#")]
+    anchors = [(a, text, href) for a, text, href in anchors if href]
     if candidate is None:
         for a, text, href in anchors:
             title = (a.get("title") or "").casefold()
             if text in _NEXT_TEXTS or title in ("trang sau", "next", "trang tiếp"):
-                candidate = urljoin(url, href)
+                candidate = href
                 break
     if candidate is None:
         wanted = str(_page_number(url) + 1)
         for a, text, href in anchors:
             if text == wanted:
-                candidate = urljoin(url, href)
+                candidate = href
                 break
     if candidate is None or candidate.split("#")[0] == url.split("#")[0]:
         return None
@@ -134,9 +139,12 @@ def extract_listing(html: bytes | str, url: str, *, site: Site | None = None,
         site = default_registry().site_for_url(url)
     family = site.profile if site else Family(name="generic")
     text, _ = decode_html(html, content_type)
-    root = parse_html(text)
+    try:
+        root = parse_html(text)
+    except (ValueError, etree.LxmlError) as exc:
+        raise ExtractionError(f"{url}: not a readable HTML page ({exc})") from None
     base = root.find(".//base[@href]")
-    base_url = urljoin(url, base.get("href")) if base is not None else url
+    base_url = (absolute_url(url, base.get("href")) if base is not None else None) or url
     feeds = advertised_feeds(root, base_url)
     remove_noise(root)
     host = host_of(url)
@@ -144,10 +152,10 @@ def extract_listing(html: bytes | str, url: str, *, site: Site | None = None,
 
     links = []
     for a in root.iter("a"):
-        href = (a.get("href") or "").strip()
-        if not href or href.startswith(("javascript:", "#", "mailto:")):
+        target = absolute_url(base_url, a.get("href"))
+        if target is None:
             continue
-        target = urljoin(base_url, href).split("#")[0]
+        target = target.split("#")[0]
         if host_of(target) != host:
             continue
         title = clean_text(text_of(a)) or clean_text(a.get("title"))
@@ -155,16 +163,14 @@ def extract_listing(html: bytes | str, url: str, *, site: Site | None = None,
                 _looks_like_article(target, title, url) and not _in_chrome(a)):
             links.append((a, target, title))
 
-    article_urls_under: dict = {}
-
-    def link_count(el) -> int:
-        if el not in article_urls_under:
-            article_urls_under[el] = len({t for x, t, _ in links if x is el or el in x.iterancestors()})
-        return article_urls_under[el]
+    links_under: dict = {}
+    for a, target, _ in links:
+        for anc in a.iterancestors(*_ROW_TAGS):
+            links_under.setdefault(anc, set()).add(target)
 
     rows: dict[str, ListingRow] = {}
     for a, target, title in links:
-        row_text = clean_text(text_of(_row_of(a, link_count)))
+        row_text = clean_text(text_of(_row_of(a, links_under)))[:_ROW_TEXT_MAX]
         dates = find_dates(row_text)
         views = find_view_count(row_text)
         if target in rows:

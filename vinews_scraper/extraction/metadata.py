@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from urllib.parse import urljoin
 
 from lxml import etree
 
 from .text import clean_optional
+from .urls import absolute_url
 
 _ARTICLE_TYPES = {"newsarticle", "article", "blogposting", "reportagenewsarticle", "webpage"}
 
@@ -54,7 +54,7 @@ def _json_ld_articles(root) -> list[dict]:
             continue
         try:
             data = json.loads(script.text or "")
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
         stack = [data]
         while stack:
@@ -74,9 +74,11 @@ def _text(value) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _person_name(value) -> str | None:
+def _person_name(value, depth: int = 0) -> str | None:
+    if depth > 3:
+        return None
     if isinstance(value, list):
-        names = [n for n in (_person_name(v) for v in value) if n]
+        names = [n for n in (_person_name(v, depth + 1) for v in value) if n]
         return ", ".join(names) or None
     if isinstance(value, dict):
         if str(value.get("@type", "")).lower() == "organization":
@@ -88,15 +90,15 @@ def _person_name(value) -> str | None:
 def read_metadata(root, url: str) -> PageMetadata:
     """Metadata from <head> and JSON-LD; must be read before scripts are stripped."""
     base = root.find(".//base[@href]")
-    base_url = urljoin(url, base.get("href")) if base is not None else url
+    base_url = (absolute_url(url, base.get("href")) if base is not None else None) or url
     canonical = None
     for link in root.iterfind(".//link[@href]"):
         if "canonical" in (link.get("rel") or "").lower().split():
-            canonical = urljoin(base_url, link.get("href").strip())
+            canonical = absolute_url(base_url, link.get("href"))
             break
     tags = _meta_tags(root)
-    if canonical is None and _meta(tags, "og:url"):
-        canonical = urljoin(base_url, _meta(tags, "og:url").strip())
+    if canonical is None:
+        canonical = absolute_url(base_url, _meta(tags, "og:url"))
     title_el = root.find(".//title")
     articles = _json_ld_articles(root)
     ld = articles[0] if articles else {}

@@ -1,0 +1,5 @@
+"""Errors of extraction."""
+
+
+class ExtractionError(ValueError):
+    """The input is not a page that can be read (empty, not HTML, no title)."""
