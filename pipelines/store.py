@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from vinews_scraper.items import ArticleItem, FailureItem, RejectItem, ViewObservationItem
 from vinews_scraper.storage import Store, store_for_crawler
+
+logger = logging.getLogger(__name__)
+# The largest count the stores' BIGINT column holds (the article schema has the same maximum).
+MAX_VIEW_COUNT = 2**63 - 1
 
 
 class StorePipeline:
@@ -54,5 +59,10 @@ class StorePipeline:
     def store_view_observation(
         self, url: str, site: str | None, observed_at: Any, view_count: int, seen_on: str
     ) -> None:
+        if not isinstance(view_count, int) or not 0 <= view_count <= MAX_VIEW_COUNT:
+            logger.warning("view count %r of %s (seen on %s) not stored: not a count a store can hold",
+                           view_count, url, seen_on)
+            self.stats.inc_value("vinews/view_observations_out_of_range")
+            return
         self.store.add_view_observation(url, site, observed_at, view_count, seen_on)
         self.stats.inc_value("vinews/view_observations_stored")

@@ -1,4 +1,4 @@
-"""The ``vinews`` command: sites, crawl, parse, export, demo."""
+"""The ``vinews`` command: sites, crawl, parse, parse-warc, export, demo."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .datasets import DATASETS
 from .registry import RegistryError, Site, default_registry, load_registry
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -47,8 +48,10 @@ def _ad_hoc_site(url: str) -> Site:
     return Site(key=host, name=host, hosts=(host,), listing_urls=(url,), family=registry.families["generic"])
 
 
-def run_crawl(sites: list[Site], settings_overrides: dict, spider_args: dict) -> dict[str, dict]:
-    """Crawl each site in one Scrapy process; returns each crawl's stats."""
+def run_crawl(sites: list[Site], settings_overrides: dict, spider_args: dict,
+              spider_class=None) -> dict[str, dict]:
+    """Crawl each site in one Scrapy process (with ``PortalSpider`` unless another spider class
+    is given); returns each crawl's stats."""
     from scrapy.crawler import CrawlerProcess
 
     from .spiders.portal import PortalSpider
@@ -57,7 +60,7 @@ def run_crawl(sites: list[Site], settings_overrides: dict, spider_args: dict) ->
     process = CrawlerProcess(settings)
     crawlers = {}
     for site in sites:
-        crawler = process.create_crawler(PortalSpider)
+        crawler = process.create_crawler(spider_class or PortalSpider)
         crawlers[site.key] = crawler
         process.crawl(crawler, site=site, **spider_args)
     process.start()
@@ -91,6 +94,18 @@ def _summary_line(key: str, stats: dict) -> str:
                f"generic fallback" if stats.get("vinews/drift/alerts") else ""))
 
 
+def _wayback_line(stats: dict) -> str:
+    return (f"  Wayback Machine: {stats.get('vinews/wayback/captures', 0)} captures of "
+            f"{stats.get('vinews/wayback/urls', 0)} URLs listed "
+            f"({stats.get('vinews/wayback/duplicate_rows', 0)} duplicate rows dropped), "
+            f"{stats.get('vinews/wayback/listing_pages', 0)} listing pages read, "
+            f"{stats.get('vinews/wayback/archived_redirects', 0)} archived redirects, "
+            f"{stats.get('vinews/wayback/archive_redirects', 0)} archive redirects, "
+            f"{stats.get('vinews/wayback/older_captures_tried', 0)} older captures tried, "
+            f"{stats.get('vinews/failures/not_archived', 0)} linked articles never captured, "
+            f"{stats.get('vinews/wayback/rate_limited', 0)} pauses on 429")
+
+
 def cmd_sites(args) -> int:
     registry = _registry(args.registry)
     for site in registry.sites.values():
@@ -114,20 +129,39 @@ def cmd_crawl(args) -> int:
     if not sites:
         print("vinews: name a portal (see `vinews sites`), a listing URL, or --all", file=sys.stderr)
         return 2
+    if args.from_wayback and (args.max_pages or args.discover):
+        print("vinews: --max-pages and --discover do not apply to --from-wayback", file=sys.stderr)
+        return 2
+    if not args.from_wayback and (args.from_day or args.to_day):
+        print("vinews: --from and --to bound Wayback Machine captures: add --from-wayback", file=sys.stderr)
+        return 2
+    if args.from_day and args.to_day and args.from_day > args.to_day:
+        print("vinews: --from is after --to", file=sys.stderr)
+        return 2
     overrides = dict(kv.split("=", 1) for kv in args.set)
     if args.store:
         overrides["VINEWS_STORE_URI"] = args.store
     overrides["VINEWS_OUTPUT_DIR"] = args.output
     overrides["LOG_LEVEL"] = args.log_level
-    spider_args = {"since": args.since, "max_pages": args.max_pages,
-                   "max_articles": args.max_articles, "refresh": args.refresh,
-                   "discover": True if args.discover else None}
-    all_stats = run_crawl(sites, overrides, spider_args)
+    spider_args = {"since": args.since, "max_articles": args.max_articles, "refresh": args.refresh}
+    if args.from_wayback:
+        from .spiders.wayback import WaybackSpider
+
+        all_stats = run_crawl(sites, overrides, {**spider_args, "from_day": args.from_day,
+                                                 "to_day": args.to_day}, WaybackSpider)
+    else:
+        spider_args.update(max_pages=args.max_pages, discover=True if args.discover else None)
+        all_stats = run_crawl(sites, overrides, spider_args)
     store_uri = _store_uri(args)
     failed = False
     for site in sites:
         stats = all_stats[site.key]
         print(_summary_line(site.key, stats))
+        if args.from_wayback:
+            print(_wayback_line(stats))
+        if stats.get("vinews/warc/responses"):
+            print(f"  {stats['vinews/warc/responses']} responses captured in "
+                  f"{stats.get('vinews/warc/files', 0)} WARC files → {stats.get('vinews/warc/dir')}")
         failed |= stats.get("finish_reason") != "finished"
         for result in _export(store_uri, args.output, site=site.key):
             print(f"  {result.count} articles → {result.path}")
@@ -178,14 +212,108 @@ def _url_from_page(data: bytes) -> str | None:
     return url if urlsplit(url).scheme in ("http", "https") else None
 
 
+def cmd_parse_warc(args) -> int:
+    from .warc.replay import replay_warcs, summary
+
+    overrides = {"LOG_LEVEL": args.log_level}
+    if args.store:
+        overrides["VINEWS_STORE_URI"] = args.store
+
+    def print_item(item: dict) -> None:
+        print(json.dumps(item, ensure_ascii=False), flush=True)
+
+    stats = replay_warcs(args.files, _registry(args.registry), _project_settings(overrides),
+                         print_item if args.print else None)
+    for line in summary(stats):
+        print(f"vinews parse-warc: {line}", file=sys.stderr)
+    failed = any(k.startswith("vinews/failures/") for k in stats) or stats.get("vinews/items_rejected")
+    return 1 if failed or stats.get("finish_reason") != "finished" else 0
+
+
+def _changed_since(value: str):
+    """``--changed-since``: an ISO 8601 time (UTC unless it has an offset; a day is its UTC
+    midnight), or a previous export's manifest.json (or its directory): when that export began."""
+    from .manifest import MANIFEST_NAME
+    from .timestamps import parse_instant
+
+    path = Path(value)
+    if path.is_dir():
+        path = path / MANIFEST_NAME
+    try:
+        if path.is_file():
+            return parse_instant(json.loads(path.read_text(encoding="utf-8"))["exported_at"])
+        return parse_instant(value)
+    except (ValueError, KeyError) as exc:
+        raise argparse.ArgumentTypeError(
+            f"expected a time such as 2025-06-01T08:00:00Z or a manifest.json, got {value!r} ({exc})")
+
+
+def _export_formats(chosen: list[str] | None, excel: bool) -> tuple[str, ...]:
+    """The formats named (``both`` = JSON Lines and JSON, ``all``); ``--excel`` adds CSV."""
+    from .formats import FORMATS
+
+    aliases = {"both": ("jsonl", "json"), "all": FORMATS}
+    names = chosen or (["csv"] if excel else ["both"])
+    formats = [f for name in names for f in aliases.get(name, (name,))]
+    return tuple(dict.fromkeys(formats + (["csv"] if excel else [])))
+
+
 def cmd_export(args) -> int:
-    store_uri = _store_uri(args)
-    formats = ("jsonl", "json") if args.format == "both" else (args.format,)
-    sites = args.site or [None]
-    for site in sites:
-        for result in _export(store_uri, args.output, site=site, since=args.since,
-                              until=args.until, formats=formats):
-            print(f"{result.count} articles → {result.path}")
+    from .datasets import Selection
+    from .export import export_datasets
+    from .manifest import MANIFEST_NAME
+    from .storage import open_store
+
+    selection = Selection(sites=tuple(dict.fromkeys(args.site or ())), category=args.category,
+                          since=args.since, until=args.until, changed_since=args.changed_since)
+    with open_store(_store_uri(args)) as store:
+        results = export_datasets(store, args.output, selection=selection,
+                                  datasets=args.dataset or DATASETS,
+                                  formats=_export_formats(args.format, args.excel), excel=args.excel)
+    for result in results:
+        print(f"{result.count} {result.dataset} rows → {result.path}")
+    print(f"manifest → {Path(args.output) / MANIFEST_NAME}")
+    return 0
+
+
+def cmd_verify_export(args) -> int:
+    from .verify import verify_export
+
+    try:
+        problems = verify_export(args.directory)
+    except OSError as exc:
+        print(f"vinews verify-export: cannot read the manifest: {exc}", file=sys.stderr)
+        return 2
+    for problem in problems:
+        print(f"vinews verify-export: {problem}", file=sys.stderr)
+    if not problems:
+        print(f"{args.directory}: every file matches the manifest and every row its schema")
+    return 1 if problems else 0
+
+
+def cmd_schema_docs(args) -> int:
+    from .schema_docs import render
+
+    text = render()
+    target = Path(args.output)
+    if args.check:
+        current = target.read_text(encoding="utf-8") if target.exists() else ""
+        if current != text:
+            print(f"vinews schema-docs: {target} is out of date; run `vinews schema-docs`", file=sys.stderr)
+            return 1
+        return 0
+    target.write_text(text, encoding="utf-8")
+    print(f"dataset docs → {target}")
+    return 0
+
+
+def cmd_report(args) -> int:
+    from .report import write_report
+    from .storage import open_store
+
+    with open_store(_store_uri(args)) as store:
+        stats = write_report(store, args.output, sites=args.site or ())
+    print(f"report of {stats.articles} articles from {len(stats.portals)} portal(s) → {args.output}")
     return 0
 
 
@@ -212,6 +340,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--refresh", action="store_true", help="fetch stored articles again")
     p.add_argument("--discover", action="store_true",
                    help="also read robots.txt/sitemap.xml sitemaps (always on for listing URLs)")
+    p.add_argument("--from-wayback", action="store_true",
+                   help="recover the portal from its Wayback Machine captures instead of its server")
+    p.add_argument("--from", dest="from_day", type=_day, metavar="DAY",
+                   help="with --from-wayback: only captures made on or after this day")
+    p.add_argument("--to", dest="to_day", type=_day, metavar="DAY",
+                   help="with --from-wayback: only captures made on or before this day")
     p.add_argument("--registry", help="an extra registry TOML file")
     p.add_argument("--store", help="store URI (default: VINEWS_DATABASE_URL or output/vinews.sqlite3)")
     p.add_argument("--output", default="output", help="directory for exports (default: output)")
@@ -227,14 +361,47 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--registry", help="an extra registry TOML file")
     p.set_defaults(func=cmd_parse)
 
-    p = sub.add_parser("export", help="write stored articles as JSON Lines and JSON")
+    p = sub.add_parser("parse-warc", help="read the HTML responses of WARC files into the store")
+    p.add_argument("files", nargs="+", help="WARC files (.warc.gz or .warc; WARC/1.0 or 1.1)")
+    p.add_argument("--print", action="store_true", help="also print each article as a JSON line")
+    p.add_argument("--store", help="store URI (default: VINEWS_DATABASE_URL or output/vinews.sqlite3)")
+    p.add_argument("--registry", help="an extra registry TOML file")
+    p.add_argument("--log-level", default="WARNING")
+    p.set_defaults(func=cmd_parse_warc)
+
+    p = sub.add_parser("export", help="write the datasets as JSON Lines, JSON, CSV or Parquet, "
+                                      "with a manifest.json")
+    p.add_argument("--dataset", action="append", metavar="NAME", choices=DATASETS,
+                   help=f"only this dataset (repeatable; default: all): {', '.join(DATASETS)}")
     p.add_argument("--site", action="append", help="only this portal (repeatable)")
+    p.add_argument("--category", help="only articles of this category (as stored)")
     p.add_argument("--since", type=_day, help="published on or after this day")
     p.add_argument("--until", type=_day, help="published on or before this day")
-    p.add_argument("--format", choices=("jsonl", "json", "both"), default="both")
+    p.add_argument("--changed-since", type=_changed_since, metavar="TIME_OR_MANIFEST",
+                   help="only rows new or changed since this time, or since the export of this "
+                        "manifest.json (incremental export)")
+    p.add_argument("--format", action="append", choices=("jsonl", "json", "csv", "parquet", "both", "all"),
+                   help="repeatable; both = jsonl and json (the default), all = every format")
+    p.add_argument("--excel", action="store_true",
+                   help="write CSV as UTF-8 with a byte-order mark, for Excel (adds csv to the formats)")
     p.add_argument("--store", help="store URI (default: VINEWS_DATABASE_URL or output/vinews.sqlite3)")
     p.add_argument("--output", default="output", help="directory for the files (default: output)")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("verify-export", help="check an export's files against its manifest and schemas")
+    p.add_argument("directory", help="the directory holding manifest.json")
+    p.set_defaults(func=cmd_verify_export)
+
+    p = sub.add_parser("schema-docs", help="write docs/datasets.md from the dataset JSON Schemas")
+    p.add_argument("--output", default="docs/datasets.md", help="where to write (default: docs/datasets.md)")
+    p.add_argument("--check", action="store_true", help="only check that the file is up to date")
+    p.set_defaults(func=cmd_schema_docs)
+
+    p = sub.add_parser("report", help="write a static HTML report with charts of the store")
+    p.add_argument("--site", action="append", help="only this portal (repeatable)")
+    p.add_argument("--store", help="store URI (default: VINEWS_DATABASE_URL or output/vinews.sqlite3)")
+    p.add_argument("--output", default="output/report.html", help="the page (default: output/report.html)")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("demo", help="crawl a local replica portal end to end, offline")
     p.add_argument("--output", default="output/demo", help="where the demo's data goes")

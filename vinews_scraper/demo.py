@@ -1,7 +1,8 @@
 """``vinews demo``: the whole pipeline against a local replica portal, offline.
 
 Starts the replica on 127.0.0.1, crawls it with the real spider and pipelines into a fresh SQLite
-store, exports JSON, and checks every stored article field by field against the replica's truth.
+store, exports every dataset in every format with a manifest, writes the HTML report, and checks
+every stored article field by field against the replica's truth.
 """
 
 from __future__ import annotations
@@ -57,10 +58,13 @@ def check_against_truth(stored: list[dict], expected: list[dict]) -> TruthCheck:
 
 def run_demo(output: Path, articles: int = 240) -> int:
     from .cli import run_crawl
-    from .export import export_articles
+    from .datasets import Selection
+    from .export import export_datasets
+    from .formats import FORMATS
     from .registry import load_registry
     from .replica.portal import Portal
     from .replica.server import ReplicaServer
+    from .report import write_report
     from .storage import open_store
 
     output.mkdir(parents=True, exist_ok=True)
@@ -82,7 +86,8 @@ def run_demo(output: Path, articles: int = 240) -> int:
         expected = portal.expected_items(base_url)
     with open_store(store_uri) as store:
         stored = list(store.iter_articles(site="replica"))
-        exports = export_articles(store, output, site="replica")
+        exports = export_datasets(store, output, selection=Selection(sites=("replica",)), formats=FORMATS)
+        write_report(store, output / "report.html")
         counts = store.counts()
     check = check_against_truth(stored, expected)
     print(f"crawl finished ({stats.get('finish_reason')}): "
@@ -91,8 +96,12 @@ def run_demo(output: Path, articles: int = 240) -> int:
           f"{counts.get('view_observations', 0)} view observations, "
           f"{counts.get('rejects', 0)} rejects, {counts.get('failures', 0)} failures")
     print(f"store:  {database}")
-    for result in exports:
-        print(f"export: {result.path} ({result.count} articles)")
+    for dataset in dict.fromkeys(r.dataset for r in exports):
+        files = [r for r in exports if r.dataset == dataset]
+        print(f"export: {dataset:17} {files[0].count:4} rows → "
+              f"{files[0].path.with_suffix('')}.{{{','.join(r.format for r in files)}}}")
+    print(f"manifest: {output / 'manifest.json'}")
+    print(f"report: {output / 'report.html'}")
     print("check against the replica's truth:")
     for line in check.lines():
         print("  " + line)

@@ -1,88 +1,128 @@
-"""Export stored articles to JSON Lines and JSON files, each written whole or not at all."""
+"""Export the datasets of the store: every file is written to a temporary file beside its target,
+fsynced and renamed, so it appears whole or not at all; the manifest is renamed into place last."""
 
 from __future__ import annotations
 
 import json
 import os
-import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO
 
-from vinews_scraper.items import ARTICLE_FIELDS
+from vinews_scraper.atomic import PendingFile, fsync_directory, pending_text
+from vinews_scraper.datasets import DATASETS, Selection, rows
+from vinews_scraper.formats import FORMATS, Writer, open_writer
+from vinews_scraper.manifest import MANIFEST_NAME, build_manifest, file_entry
 from vinews_scraper.storage import Store
 
-FORMATS = ("jsonl", "json")
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+DEFAULT_FORMATS = ("jsonl", "json")
+ALL = Selection()
 
 
 @dataclass(frozen=True)
 class ExportResult:
-    """One written export file and how many articles it holds."""
+    """One written export file and how many rows it holds."""
 
     path: Path
+    dataset: str
     format: str
     count: int
 
 
-def export_name(site: str | None = None, since: str | None = None, until: str | None = None) -> str:
-    """``articles-<site or all>[-since-<day>][-until-<day>]``, safe as a file name (a site given
-    by its host, ``127.0.0.1:8080``, becomes ``127.0.0.1-8080``)."""
-    name = f"articles-{_UNSAFE.sub('-', site) if site else 'all'}"
-    if since:
-        name += f"-since-{since}"
-    if until:
-        name += f"-until-{until}"
-    return name
+class _PendingExport(PendingFile):
+    """A pending data file with its writer and row count."""
 
+    def __init__(self, target: Path, dataset: str, fmt: str, excel: bool) -> None:
+        super().__init__(target)
+        self.dataset, self.format, self.count = dataset, fmt, 0
+        try:
+            self.writer: Writer | None = open_writer(fmt, self.temp_path, dataset, excel=excel)
+        except BaseException:
+            super().discard()
+            raise
 
-class _ExportFile:
-    """A temporary file beside the target that becomes the target only once complete."""
-
-    def __init__(self, target: Path, fmt: str) -> None:
-        self.target = target
-        self.format = fmt
-        self.count = 0
-        fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        self.temp_path = Path(temp_name)
-        self.stream: IO[str] = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
-        if fmt == "json":
-            self.stream.write("[")
-
-    def write(self, article: dict) -> None:
-        text = json.dumps(article, ensure_ascii=False)
-        if self.format == "json":
-            text = ("\n" if self.count == 0 else ",\n") + text
-        else:
-            text += "\n"
-        self.stream.write(text)
+    def write(self, row: dict) -> None:
+        self.writer.write(row)
         self.count += 1
 
     def finish(self) -> None:
-        """Close the array, flush and fsync; the file is then ready to be moved into place."""
-        if self.format == "json":
-            self.stream.write("\n]\n" if self.count else "]\n")
-        self.stream.flush()
-        os.fsync(self.stream.fileno())
-        self.stream.close()
+        self.writer.finish()
+        self.writer = None
 
     def discard(self) -> None:
-        self.stream.close()
-        self.temp_path.unlink(missing_ok=True)
+        if self.writer is not None:
+            self.writer.abort()
+        super().discard()
+
+    def result(self) -> ExportResult:
+        return ExportResult(self.target, self.dataset, self.format, self.count)
 
 
-def _fsync_directory(directory: Path) -> None:
-    """Make the renames durable (where the platform can open a directory)."""
+def _checked(values: Iterable[str], known: tuple[str, ...], what: str) -> tuple[str, ...]:
+    chosen = tuple(dict.fromkeys(values))
+    unknown = [v for v in chosen if v not in known]
+    if unknown or not chosen:
+        raise ValueError(f"unknown {what}(s) {unknown}; choose one or more of {known}")
+    return chosen
+
+
+def export_datasets(
+    store: Store,
+    out_dir: str | os.PathLike,
+    *,
+    selection: Selection = ALL,
+    datasets: Iterable[str] = DATASETS,
+    formats: Iterable[str] = DEFAULT_FORMATS,
+    excel: bool = False,
+    manifest: bool = True,
+) -> list[ExportResult]:
+    """Write each selected dataset to ``<dataset>-<selection name>.<format>`` in ``out_dir``, and
+    (unless ``manifest`` is false) ``manifest.json`` describing them.
+
+    Rows stream from the store to every format of a dataset in one pass, never held all at once.
+    On any error every temporary file is removed and no target file is created or changed.
+    """
+    datasets = _checked(datasets, DATASETS, "dataset")
+    formats = _checked(formats, FORMATS, "export format")
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    exported_at = datetime.now(timezone.utc)
+    pending: list[PendingFile] = []
+    data_files: list[_PendingExport] = []
     try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        for dataset in datasets:
+            stem = f"{dataset}-{selection.name()}"
+            for fmt in formats:
+                pending.append(_PendingExport(out_dir / f"{stem}.{fmt}", dataset, fmt, excel))
+            files = pending[-len(formats):]
+            for row in rows(store, dataset, selection):
+                for pending_file in files:
+                    pending_file.write(row)
+            for pending_file in files:
+                pending_file.finish()
+            data_files += files
+        if manifest:
+            entries = [file_entry(f.target.name, f.temp_path, f.dataset, f.format, f.count)
+                       for f in data_files]
+            document = build_manifest(entries, selection, source_store=store.description,
+                                      exported_at=exported_at, excel=excel)
+            manifest_text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+            pending.append(pending_text(out_dir / MANIFEST_NAME, manifest_text))
+        for pending_file in pending:
+            pending_file.commit()
+    except BaseException:
+        for pending_file in pending:
+            pending_file.discard()
+        raise
+    fsync_directory(out_dir)
+    return [f.result() for f in data_files]
+
+
+def export_name(site: str | None = None, since: str | None = None, until: str | None = None) -> str:
+    """The file stem of a portal's ``articles`` export: ``articles-<site or all>[-since-…][-until-…]``,
+    safe as a file name (``127.0.0.1:8080`` becomes ``127.0.0.1-8080``)."""
+    return f"articles-{Selection(sites=(site,) if site else (), since=since, until=until).name()}"
 
 
 def export_articles(
@@ -92,36 +132,9 @@ def export_articles(
     site: str | None = None,
     since: str | None = None,
     until: str | None = None,
-    formats: Iterable[str] = FORMATS,
-    name: str | None = None,
+    formats: Iterable[str] = DEFAULT_FORMATS,
 ) -> list[ExportResult]:
-    """Write the stored articles (filtered by site and published day) in one pass to each format.
-
-    Articles are streamed from the store to the files, never held in memory all at once. On any
-    error every temporary file is removed and no target file is created or changed.
-    """
-    formats = tuple(dict.fromkeys(formats))
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown or not formats:
-        raise ValueError(f"unknown export format(s) {unknown}; choose one or more of {FORMATS}")
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    base = name or export_name(site, since, until)
-    files: list[_ExportFile] = []
-    try:
-        for fmt in formats:
-            files.append(_ExportFile(out_dir / f"{base}.{fmt}", fmt))
-        for article in store.iter_articles(site=site, since=since, until=until):
-            ordered = {field: article[field] for field in ARTICLE_FIELDS}
-            for export_file in files:
-                export_file.write(ordered)
-        for export_file in files:
-            export_file.finish()
-        for export_file in files:
-            os.replace(export_file.temp_path, export_file.target)
-    except BaseException:
-        for export_file in files:
-            export_file.discard()
-        raise
-    _fsync_directory(out_dir)
-    return [ExportResult(f.target, f.format, f.count) for f in files]
+    """The ``articles`` dataset of one portal (or all), without a manifest: a crawl's quick export."""
+    selection = Selection(sites=(site,) if site else (), since=since, until=until)
+    return export_datasets(store, out_dir, selection=selection, datasets=("articles",),
+                           formats=formats, manifest=False)

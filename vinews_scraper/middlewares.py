@@ -5,9 +5,13 @@ from __future__ import annotations
 from email.utils import parsedate_to_datetime
 from datetime import datetime, timezone
 
+from urllib.parse import urlsplit
+
 from scrapy import Request
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from twisted.internet import reactor
+from scrapy.exceptions import IgnoreRequest
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
 
 DELAY_KEY = "vinews_retry_delay"
@@ -46,7 +50,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
     async def process_request(self, request, spider=None):
         delay = request.meta.pop(DELAY_KEY, None)
         if delay:
-            await deferLater(reactor, delay, lambda: None)
+            from twisted.internet import reactor  # not at import: Scrapy installs the reactor first
+
+            await maybe_deferred_to_future(deferLater(reactor, delay, lambda: None))
         return None
 
     def _delay(self, request, response=None) -> float:
@@ -69,3 +75,75 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if isinstance(result, Request):
             result.meta[DELAY_KEY] = self._delay(request)
         return result
+
+
+class OffsiteRequest(IgnoreRequest):
+    """A request (or a redirect) to a host outside the portal's registry entry: not sent."""
+
+
+def may_request(spider, url: str) -> bool:
+    """Whether ``spider`` may send a request to ``url``.
+
+    A portal crawl requests only its registry hosts, port included (Scrapy's OffsiteMiddleware
+    compares host names only, and lets subdomains through). A spider whose ``allowed_domains`` name
+    hosts that are not the portal's (the Wayback spider reads the archive) may also request those.
+    Spiders without a portal (``site``) are not restricted here.
+    """
+    site = getattr(spider, "site", None)
+    archive = getattr(spider, "archive", None)  # the Wayback spider's archive, port included
+    if site is None or site.owns(url) or (archive and url.startswith(f"{archive}/")):
+        return True
+    try:
+        hostname = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return False
+    portal_hostnames = set()
+    for host in site.hosts:
+        try:
+            portal_hostnames.add((urlsplit(f"//{host}").hostname or "").lower())
+        except ValueError:
+            continue
+    others = {d.lower() for d in getattr(spider, "allowed_domains", None) or ()} - portal_hostnames
+    return bool(hostname) and hostname in others
+
+
+class PortalHostsMiddleware:
+    """Refuses every request to a host (or port) outside the portal's registry entry.
+
+    Runs right after Scrapy's OffsiteMiddleware, before robots.txt is fetched for the request's
+    host. The refused request's errback gets an ``OffsiteRequest``: the spider records it as a
+    failure of kind ``offsite``.
+    """
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request, spider=None):
+        if not may_request(self.crawler.spider, request.url):
+            self.crawler.stats.inc_value("vinews/offsite/requests_refused")
+            raise OffsiteRequest(f"off-site request to {request.url} refused: not a host of the portal")
+        return None
+
+
+class _OnSiteRedirects:
+    """Follows a redirect only to the portal's own hosts; an off-site one fails the request
+    (``OffsiteRequest``, recorded by the spider as an ``offsite`` failure) instead of being
+    dropped by the scheduler without a trace."""
+
+    def _redirect(self, redirected, request, *args):
+        if not may_request(self.crawler.spider, redirected.url):
+            self.crawler.stats.inc_value("vinews/offsite/redirects_refused")
+            raise OffsiteRequest(f"redirect from {request.url} to off-site {redirected.url} not followed")
+        return super()._redirect(redirected, request, *args)
+
+
+class OnSiteRedirectMiddleware(_OnSiteRedirects, RedirectMiddleware):
+    """Scrapy's 3xx redirects, kept on the portal's hosts."""
+
+
+class OnSiteMetaRefreshMiddleware(_OnSiteRedirects, MetaRefreshMiddleware):
+    """Scrapy's <meta http-equiv="refresh"> redirects, kept on the portal's hosts."""

@@ -59,10 +59,14 @@ class Site:
 
 
 def host_of(url: str) -> str:
-    """The lower-case host (with a non-default port) of ``url``."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    return f"{host}:{parts.port}" if parts.port else host
+    """The lower-case host (with a non-default port) of ``url``; "" for a URL that cannot be
+    parsed (an unbalanced IPv6 bracket, a port out of range), which is then on no portal."""
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        return f"{host}:{parts.port}" if parts.port else host
+    except ValueError:
+        return ""
 
 
 @dataclass(frozen=True)

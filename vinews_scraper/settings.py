@@ -35,7 +35,33 @@ VINEWS_RETRY_BACKOFF_MAX = 120.0
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "vinews_scraper.middlewares.BackoffRetryMiddleware": 550,
+    # Requests and redirects stay on the portal's registry hosts, port included; an off-site
+    # redirect is recorded as a failure (kind "offsite"), not followed.
+    "vinews_scraper.middlewares.PortalHostsMiddleware": 60,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "vinews_scraper.middlewares.OnSiteRedirectMiddleware": 600,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "vinews_scraper.middlewares.OnSiteMetaRefreshMiddleware": 580,
+    "vinews_scraper.throttle.ArchiveThrottleMiddleware": 950,
+    "vinews_scraper.warc.WarcCaptureMiddleware": 940,
 }
+
+# WARC capture: every downloaded response, with its request, in gzip-per-record WARC/1.1 files
+# under VINEWS_WARC_DIR (empty: <VINEWS_OUTPUT_DIR>/warc), a new file once one reaches
+# VINEWS_WARC_MAX_SIZE bytes. Article attachments are fetched only when capture is on.
+VINEWS_WARC_ENABLED = True
+VINEWS_WARC_DIR = ""
+VINEWS_WARC_MAX_SIZE = 1_000_000_000
+
+# Recovery from the Wayback Machine (`vinews crawl SITE --from-wayback`). Requests to the archive
+# go one at a time, at most VINEWS_WAYBACK_RATE per second (counted from the end of one to the
+# start of the next) across the whole crawl; a 429 pauses them all for VINEWS_WAYBACK_429_PAUSE
+# seconds; 5xx answers back off like retries do.
+VINEWS_WAYBACK_URL = "https://web.archive.org"
+VINEWS_WAYBACK_RATE = 1.0
+VINEWS_WAYBACK_429_PAUSE = 60.0
+VINEWS_WAYBACK_CDX_LIMIT = 5000  # CDX rows per page (resume keys fetch the rest)
+VINEWS_WAYBACK_TRIES = 3  # captures of one URL tried, newest first, before recording a failure
 
 ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 100,

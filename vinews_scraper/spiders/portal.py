@@ -18,12 +18,28 @@ from ..extraction import ExtractionError, extract_article
 from ..extraction.feeds import feed_entries, sitemap_entries, sitemaps_in_robots
 from ..extraction.listing import extract_listing, looks_like_article_url
 from ..items import ArticleItem, FailureItem, ViewObservationItem
+from ..middlewares import OffsiteRequest
 from ..registry import Site, default_registry, load_registry
 from ..storage import store_for_crawler
+from ..warc import capture_of
 
 
 def utc_now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def failure_details(failure) -> tuple[str, str, int | None]:
+    """(kind, reason, HTTP status or None) of a failed request."""
+    if failure.check(HttpError):
+        status = failure.value.response.status
+        return "http", f"HTTP {status}", status
+    if failure.check(DNSLookupError):
+        return "dns", str(failure.value), None
+    if failure.check(TimeoutError, TCPTimedOutError):
+        return "timeout", str(failure.value), None
+    if failure.check(OffsiteRequest):
+        return "offsite", str(failure.value), None
+    return "network", f"{failure.type.__name__}: {failure.value}", None
 
 
 def _flag(value) -> bool:
@@ -74,6 +90,8 @@ class PortalSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
+        # Attachments are kept only in the WARC files: fetched only when capture is on.
+        spider.fetch_attachments = crawler.settings.getbool("VINEWS_WARC_ENABLED")
         if not spider.refresh:
             spider.known_urls = store_for_crawler(crawler).known_article_urls(spider.site.key)
         return spider
@@ -109,8 +127,12 @@ class PortalSpider(scrapy.Spider):
 
     def parse_listing(self, response, page: int):
         self.crawler.stats.inc_value("vinews/listing_pages")
-        listing = extract_listing(response.body, response.url, site=self.site,
-                                  content_type=response.headers.get("Content-Type", b"").decode("latin-1"))
+        try:
+            listing = extract_listing(response.body, response.url, site=self.site,
+                                      content_type=response.headers.get("Content-Type", b"").decode("latin-1"))
+        except Exception as exc:  # noqa: BLE001 (an unreadable listing is recorded, not lost)
+            yield self.unreadable(response, exc)
+            return
         reached_old = False
         rows = ((row.url, row.published, row.view_count) for row in listing.rows)
         for output in self._candidates(response, rows):
@@ -127,17 +149,29 @@ class PortalSpider(scrapy.Spider):
 
     def parse_feed(self, response):
         self.crawler.stats.inc_value("vinews/feeds")
-        entries = feed_entries(response.body, response.url)
+        try:
+            entries = feed_entries(response.body, response.url)
+        except Exception as exc:  # noqa: BLE001
+            yield self.unreadable(response, exc)
+            return
         yield from (o for o in self._candidates(response, ((u, p, None) for u, p in entries)) if o is not False)
 
     def parse_robots(self, response):
-        sitemaps = sitemaps_in_robots(response.body, response.url) or [urljoin(response.url, "/sitemap.xml")]
+        try:
+            sitemaps = sitemaps_in_robots(response.body, response.url) or [urljoin(response.url, "/sitemap.xml")]
+        except Exception as exc:  # noqa: BLE001
+            yield self.unreadable(response, exc)
+            return
         for url in sitemaps:
             yield response.follow(url, callback=self.parse_sitemap, errback=self.record_failure)
 
     def parse_sitemap(self, response):
         self.crawler.stats.inc_value("vinews/sitemaps")
-        pages, children = sitemap_entries(response.body, response.url)
+        try:
+            pages, children = sitemap_entries(response.body, response.url)
+        except Exception as exc:  # noqa: BLE001
+            yield self.unreadable(response, exc)
+            return
         for url in children:
             yield response.follow(url, callback=self.parse_sitemap, errback=self.record_failure)
         pattern = re.compile(self.site.profile.article_link) if self.site.profile.article_link else None
@@ -154,25 +188,37 @@ class PortalSpider(scrapy.Spider):
             yield FailureItem(url=response.url, site=self.site.key, kind="parse", reason=str(exc),
                               status=response.status, failed_at=utc_now())
             return
+        except Exception as exc:  # noqa: BLE001 (a bug in extraction must not lose the page silently)
+            yield self.unreadable(response, exc)
+            return
         if self.since and item["published"] and item["published"][:10] < self.since:
             self.crawler.stats.inc_value("vinews/articles_older_than_since")
             return
         item["fetched_at"] = utc_now()
+        item.update(capture_of(response))
         yield ArticleItem(item)
+        if self.fetch_attachments:
+            for attachment in item["attachments"]:
+                yield response.follow(attachment["url"], callback=self.parse_attachment,
+                                      errback=self.record_failure)
+
+    def parse_attachment(self, response):
+        """An attachment is fetched only for the WARC capture to keep it; it makes no item."""
+        self.crawler.stats.inc_value("vinews/attachments")
+
+    def unreadable(self, response, exc: Exception) -> FailureItem:
+        """A page whose extraction raised something other than ExtractionError (a bug): logged
+        with its traceback and recorded as a parse failure, so that it is neither lost nor fatal."""
+        self.logger.error("extraction crashed on %s", response.url, exc_info=exc)
+        self.crawler.stats.inc_value("vinews/failures/parse")
+        return FailureItem(url=response.url, site=self.site.key, kind="parse",
+                           reason=f"extraction crashed: {type(exc).__name__}: {exc}",
+                           status=response.status, failed_at=utc_now())
 
     def record_failure(self, failure):
         """Every request that fails is recorded with its reason, never silently dropped."""
         request = failure.request
-        status = None
-        if failure.check(HttpError):
-            kind, status = "http", failure.value.response.status
-            reason = f"HTTP {status}"
-        elif failure.check(DNSLookupError):
-            kind, reason = "dns", str(failure.value)
-        elif failure.check(TimeoutError, TCPTimedOutError):
-            kind, reason = "timeout", str(failure.value)
-        else:
-            kind, reason = "network", f"{failure.type.__name__}: {failure.value}"
+        kind, reason, status = failure_details(failure)
         self.crawler.stats.inc_value(f"vinews/failures/{kind}")
         self.logger.warning("failed %s: %s", request.url, reason)
         yield FailureItem(url=request.url, site=self.site.key, kind=kind, reason=reason,

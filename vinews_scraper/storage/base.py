@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, closing
 from datetime import datetime, timezone
 from functools import partial
@@ -25,6 +25,9 @@ _NESTED_KEYS = {
     name: tuple(article_schema()["properties"][name]["items"]["properties"]) for name in _JSON_FIELDS
 }
 _UPDATED_FIELDS = tuple(f for f in ARTICLE_FIELDS if f != "url")
+_ARTICLE_TIMES = ("first_seen_at", "last_seen_at", "changed_at")
+# What describes the fetch rather than the text: refreshed even when the text is unchanged.
+_FETCH_FIELDS = ("fetched_at", "view_count", "wayback_timestamp", "archive_url", "warc_file", "warc_record_id")
 
 dumps = partial(json.dumps, ensure_ascii=False, default=str)
 
@@ -46,15 +49,26 @@ def utc_timestamp(value: datetime | str | None = None) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _clock_text(moment: datetime) -> str:
+    """``moment`` in the store's clock format: UTC with microseconds (a naive datetime counts as UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 def _store_clock() -> str:
     """When the store saw a row: UTC with microseconds, so that rows written in one second sort."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return _clock_text(datetime.now(timezone.utc))
 
 
 def _day(value: str | None, name: str) -> str | None:
     if value is not None and not _DAY.match(value):
         raise ValueError(f"{name} must be a YYYY-MM-DD date, got {value!r}")
     return value
+
+
+def _where(clauses: list[str]) -> str:
+    return f" WHERE {' AND '.join(clauses)}" if clauses else ""
 
 
 def _ordered(entry: Any, keys: tuple[str, ...]) -> Any:
@@ -108,6 +122,10 @@ class Store(ABC):
     def _lock_schema(self, cursor: Any) -> None:
         """Serialize concurrent schema creation (SQLite's write lock already does)."""
 
+    @abstractmethod
+    def _column_names(self, cursor: Any, table: str) -> set[str]:
+        """The names of ``table``'s columns."""
+
     # -- schema ----------------------------------------------------------------------------
 
     def _ddl(self) -> list[str]:
@@ -117,13 +135,7 @@ class Store(ABC):
         }
 
         def column(name: str) -> str:
-            if name in _JSON_FIELDS:
-                kind = self.json_type
-            elif name == "view_count":
-                kind = "BIGINT"
-            else:
-                kind = "TEXT"
-            return f"{name} {kind}{' NOT NULL' if name in not_null else ''}"
+            return f"{name} {self._column_type(name)}{' NOT NULL' if name in not_null else ''}"
 
         article_columns = ",\n  ".join(column(f) for f in _UPDATED_FIELDS)
         return [
@@ -145,13 +157,49 @@ class Store(ABC):
             "CREATE INDEX IF NOT EXISTS articles_site ON articles (site)",
             "CREATE INDEX IF NOT EXISTS articles_content_hash ON articles (content_hash)",
             "CREATE INDEX IF NOT EXISTS view_observations_url ON view_observations (url)",
+            f"""CREATE TABLE IF NOT EXISTS article_versions (
+  id {self.id_column}, url TEXT NOT NULL,
+  {article_columns},
+  stored_at TEXT NOT NULL,
+  superseded_at TEXT NOT NULL)""",
+            "CREATE INDEX IF NOT EXISTS article_versions_url ON article_versions (url)",
         ]
+
+    def _column_type(self, name: str) -> str:
+        if name in _JSON_FIELDS:
+            return self.json_type
+        return "BIGINT" if name == "view_count" else "TEXT"
+
+    def _add_article_columns(self, cursor: Any) -> None:
+        """Give tables made before an optional article field existed a column for it (a field
+        added to the schema later is optional, so its column is nullable)."""
+        for table in ("articles", "article_versions"):
+            present = self._column_names(cursor, table)
+            for name in _UPDATED_FIELDS:
+                if name not in present:
+                    cursor.execute(f"ALTER TABLE {table} ADD COLUMN {name} {self._column_type(name)}")
+
+    def _add_change_tracking(self, cursor: Any) -> None:
+        """Give ``articles`` its ``changed_at`` column and ``view_observations``/``rejects`` their
+        ``recorded_at`` (store clock), for incremental exports; rows of a store made before they
+        existed are backfilled (``last_seen_at``; the observed or rejected second)."""
+        if "changed_at" not in self._column_names(cursor, "articles"):
+            cursor.execute("ALTER TABLE articles ADD COLUMN changed_at TEXT")
+            cursor.execute("UPDATE articles SET changed_at = last_seen_at")
+        cursor.execute("CREATE INDEX IF NOT EXISTS articles_changed_at ON articles (changed_at)")
+        for table, moment in (("view_observations", "observed_at"), ("rejects", "rejected_at")):
+            if "recorded_at" not in self._column_names(cursor, table):
+                cursor.execute(f"ALTER TABLE {table} ADD COLUMN recorded_at TEXT")
+                cursor.execute(f"UPDATE {table} SET recorded_at = substr({moment}, 1, 19) || '.000000Z'")
+            cursor.execute(f"CREATE INDEX IF NOT EXISTS {table}_recorded_at ON {table} (recorded_at)")
 
     def _create_schema(self) -> None:
         with self._transaction() as cur:
             self._lock_schema(cur)
             for statement in self._ddl():
                 cur.execute(statement)
+            self._add_article_columns(cur)
+            self._add_change_tracking(cur)
             cur.execute(
                 self._sql("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING"),
                 ("store_schema_version", STORE_SCHEMA_VERSION),
@@ -179,7 +227,11 @@ class Store(ABC):
         return article
 
     def upsert_article(self, item: Mapping) -> str:
-        """Insert or refresh one article by url: "new", "updated" (content changed) or "unchanged"."""
+        """Insert or refresh one article by url: "new", "updated" (content changed) or "unchanged".
+
+        An update first keeps the replaced content in ``article_versions``; ``changed_at`` moves
+        when the content or the view count changes.
+        """
         params = self._article_params(item)
         now = _store_clock()
         columns = ", ".join(ARTICLE_FIELDS)
@@ -187,28 +239,49 @@ class Store(ABC):
         with self._transaction() as cur:
             cur.execute(
                 self._sql(
-                    f"INSERT INTO articles ({columns}, first_seen_at, last_seen_at) "
-                    f"VALUES ({marks}, ?, ?) ON CONFLICT (url) DO NOTHING"
+                    f"INSERT INTO articles ({columns}, first_seen_at, last_seen_at, changed_at) "
+                    f"VALUES ({marks}, ?, ?, ?) ON CONFLICT (url) DO NOTHING"
                 ),
-                (*params.values(), now, now),
+                (*params.values(), now, now, now),
             )
             if cur.rowcount == 1:
                 return "new"
             cur.execute(
-                self._sql(f"SELECT content_hash FROM articles WHERE url = ?{self.lock_clause}"),
+                self._sql(f"SELECT content_hash, view_count FROM articles WHERE url = ?{self.lock_clause}"),
                 (params["url"],),
             )
-            (stored_hash,) = cur.fetchone()
+            stored_hash, stored_views = cur.fetchone()
             if stored_hash == params["content_hash"]:
-                changed, status = ("fetched_at", "view_count"), "unchanged"
+                changed, status = _FETCH_FIELDS, "unchanged"
             else:
+                self._keep_version(cur, params["url"], now)
                 changed, status = _UPDATED_FIELDS, "updated"
+            changed_at = now if status == "updated" or stored_views != params["view_count"] else None
             assignments = ", ".join(f"{f} = ?" for f in changed)
             cur.execute(
-                self._sql(f"UPDATE articles SET {assignments}, last_seen_at = ? WHERE url = ?"),
-                (*(params[f] for f in changed), now, params["url"]),
+                self._sql(
+                    f"UPDATE articles SET {assignments}, last_seen_at = ?, "
+                    "changed_at = COALESCE(?, changed_at) WHERE url = ?"
+                ),
+                (*(params[f] for f in changed), now, changed_at, params["url"]),
             )
         return status
+
+    def _keep_version(self, cursor: Any, url: str, now: str) -> None:
+        """Copy the stored content of ``url`` into ``article_versions`` before it is replaced.
+
+        ``stored_at`` is when that content was first stored: the previous version's
+        ``superseded_at``, else the article's ``first_seen_at``.
+        """
+        columns = ", ".join(ARTICLE_FIELDS)
+        cursor.execute(
+            self._sql(
+                f"INSERT INTO article_versions ({columns}, stored_at, superseded_at) "
+                f"SELECT {columns}, COALESCE((SELECT MAX(superseded_at) FROM article_versions "
+                "WHERE url = ?), first_seen_at), ? FROM articles WHERE url = ?"
+            ),
+            (url, now, url),
+        )
 
     def get_article(self, url: str) -> dict | None:
         """The stored article at ``url`` as a schema dict, or None."""
@@ -264,6 +337,130 @@ class Store(ABC):
             for row in cur:
                 yield self._article(row)
 
+    # -- filtered streams for exports -----------------------------------------------------
+
+    def _stream(self, sql: str, params: list) -> Iterator[tuple]:
+        """The rows of one query, fetched as they are iterated."""
+        with self._streaming_cursor() as cur:
+            cur.execute(self._sql(sql), params)
+            yield from cur
+
+    @staticmethod
+    def _filters(
+        alias: str, sites: Sequence[str], category: str | None, since: str | None, until: str | None
+    ) -> tuple[list[str], list]:
+        """WHERE clauses and parameters on ``alias``'s site, category and inclusive published days."""
+        clauses, params = [], []
+        if sites:
+            clauses.append(f"{alias}.site IN ({', '.join('?' for _ in sites)})")
+            params.extend(sites)
+        for clause, value in (
+            (f"{alias}.category = ?", category),
+            (f"substr({alias}.published, 1, 10) >= ?", _day(since, "since")),
+            (f"substr({alias}.published, 1, 10) <= ?", _day(until, "until")),
+        ):
+            if value is not None:
+                clauses.append(clause)
+                params.append(value)
+        return clauses, params
+
+    def stream_articles(
+        self,
+        *,
+        sites: Sequence[str] = (),
+        category: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        changed_since: datetime | None = None,
+    ) -> Iterator[dict]:
+        """Articles with their store times (``first_seen_at``, ``last_seen_at``, ``changed_at``),
+        ordered like ``iter_articles``; ``changed_since`` keeps those new or changed since then."""
+        clauses, params = self._filters("a", sites, category, since, until)
+        if changed_since is not None:
+            clauses.append("a.changed_at >= ?")
+            params.append(_clock_text(changed_since))
+        c = self.binary_collation
+        sql = (
+            f"SELECT {', '.join(f'a.{f}' for f in ARTICLE_FIELDS)}, "
+            f"a.{', a.'.join(_ARTICLE_TIMES)} FROM articles a{_where(clauses)} "
+            f"ORDER BY a.published IS NULL, a.published{c}, a.url{c}"
+        )
+        width = len(ARTICLE_FIELDS)
+        for row in self._stream(sql, params):
+            yield {**self._article(row[:width]), **dict(zip(_ARTICLE_TIMES, row[width:]))}
+
+    def stream_article_versions(
+        self,
+        *,
+        sites: Sequence[str] = (),
+        category: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        changed_since: datetime | None = None,
+    ) -> Iterator[dict]:
+        """Replaced contents of articles with ``stored_at`` and ``superseded_at``, by url then age;
+        filters apply to the version's own fields, ``changed_since`` to ``superseded_at``."""
+        clauses, params = self._filters("v", sites, category, since, until)
+        if changed_since is not None:
+            clauses.append("v.superseded_at >= ?")
+            params.append(_clock_text(changed_since))
+        c = self.binary_collation
+        sql = (
+            f"SELECT {', '.join(f'v.{f}' for f in ARTICLE_FIELDS)}, v.stored_at, v.superseded_at "
+            f"FROM article_versions v{_where(clauses)} ORDER BY v.url{c}, v.superseded_at, v.id"
+        )
+        width = len(ARTICLE_FIELDS)
+        for row in self._stream(sql, params):
+            yield {**self._article(row[:width]), "stored_at": row[width], "superseded_at": row[width + 1]}
+
+    def stream_view_observations(
+        self,
+        *,
+        sites: Sequence[str] = (),
+        category: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        changed_since: datetime | None = None,
+    ) -> Iterator[dict]:
+        """View observations in the order recorded; category and days filter by the observed
+        article, ``changed_since`` keeps those recorded at or after then."""
+        clauses, params = self._filters("a", (), category, since, until)
+        if sites:
+            clauses.append(f"o.site IN ({', '.join('?' for _ in sites)})")
+            params.extend(sites)
+        if changed_since is not None:
+            clauses.append("o.recorded_at >= ?")
+            params.append(_clock_text(changed_since))
+        sql = (
+            "SELECT o.url, o.site, o.observed_at, o.view_count, o.seen_on FROM view_observations o "
+            f"LEFT JOIN articles a ON a.url = o.url{_where(clauses)} ORDER BY o.id"
+        )
+        names = ("url", "site", "observed_at", "view_count", "seen_on")
+        for row in self._stream(sql, params):
+            yield dict(zip(names, row))
+
+    def stream_rejects(
+        self, *, sites: Sequence[str] = (), changed_since: datetime | None = None
+    ) -> Iterator[dict]:
+        """Rejects in the order stored, reasons and item decoded; ``changed_since`` keeps those
+        recorded at or after then."""
+        clauses, params = [], []
+        if sites:
+            clauses.append(f"site IN ({', '.join('?' for _ in sites)})")
+            params.extend(sites)
+        if changed_since is not None:
+            clauses.append("recorded_at >= ?")
+            params.append(_clock_text(changed_since))
+        sql = f"SELECT url, site, reasons, item, rejected_at FROM rejects{_where(clauses)} ORDER BY id"
+        for url, site, reasons, item, rejected_at in self._stream(sql, params):
+            yield {
+                "url": url,
+                "site": site,
+                "reasons": self._json_value(reasons),
+                "item": _ordered(self._json_value(item), ARTICLE_FIELDS),
+                "rejected_at": rejected_at,
+            }
+
     # -- observations, rejects, failures ---------------------------------------------------
 
     def _insert(self, table: str, row: dict[str, Any]) -> None:
@@ -293,6 +490,7 @@ class Store(ABC):
                 "observed_at": utc_timestamp(observed_at),
                 "view_count": view_count,
                 "seen_on": seen_on,
+                "recorded_at": _store_clock(),
             },
         )
 
@@ -313,6 +511,7 @@ class Store(ABC):
                 "reasons": self._json_param(list(reasons)),
                 "item": self._json_param(dict(item)),
                 "rejected_at": utc_timestamp(rejected_at),
+                "recorded_at": _store_clock(),
             },
         )
 

@@ -50,5 +50,13 @@ class PostgresStore(Store):
     def _json_value(self, value: Any) -> Any:
         return value
 
+    def _column_names(self, cursor: psycopg.Cursor, table: str) -> set[str]:
+        cursor.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = %s",
+            (table,),
+        )
+        return {name for (name,) in cursor.fetchall()}
+
     def _lock_schema(self, cursor: psycopg.Cursor) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK_KEY,))

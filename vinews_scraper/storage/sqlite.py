@@ -41,6 +41,10 @@ class SQLiteStore(Store):
         finally:
             cursor.close()
 
+    def _column_names(self, cursor: sqlite3.Cursor, table: str) -> set[str]:
+        cursor.execute(f"PRAGMA table_info({table})")
+        return {row[1] for row in cursor.fetchall()}
+
     @contextmanager
     def _streaming_cursor(self) -> Iterator[sqlite3.Cursor]:
         cursor = self._conn.cursor()

@@ -1,0 +1,261 @@
+"""WARC capture: every response a crawl downloads, with the request that fetched it, written to
+rolling WARC/1.1 files (one gzip member per record) as Scrapy's downloader delivered it.
+
+A file is named ``*.warc.gz.open`` while it is written and renamed to ``*.warc.gz`` when it is
+closed (at rollover and when the spider closes), so a ``.warc.gz`` file is always complete.
+"""
+
+from __future__ import annotations
+
+import http
+import logging
+import os
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from importlib.metadata import version
+from io import BytesIO
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
+from warcio.timeutils import datetime_to_iso_date
+from warcio.warcwriter import WARCWriter
+
+from ..storage import utc_timestamp
+
+logger = logging.getLogger(__name__)
+
+PAGE_FIELD = "WARC-Vinews-Page"
+"""Extension field of a response record: what the spider did with the page, named after its
+``parse_*`` callback (``article``, ``listing``, ``feed``, ``sitemap``, ``robots``, ``attachment``),
+so that ``vinews parse-warc`` reads exactly the pages the crawl read as articles."""
+
+CAPTURE_LIMITS = (
+    "Captured inside Scrapy by a downloader middleware, not on the wire. Kept as received: the "
+    "status code and HTTP version, header values, and the body with its Content-Encoding "
+    "(compression) as the server sent it. Not preserved: the original order and case of header lines (Scrapy "
+    "groups repeated headers and normalizes names), transfer encoding and chunking (bodies are "
+    "recorded de-chunked, without Transfer-Encoding, with a Content-Length), the reason phrase "
+    "(the standard one is written), non-ASCII header bytes (percent-encoded), and request headers "
+    "added below Scrapy by the HTTP client (Host is reconstructed, Connection is unknown)."
+)
+
+_META_KEY = "vinews_warc"
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One HTTP exchange as Scrapy saw it: what becomes a request and a response record."""
+
+    url: str
+    method: str
+    request_headers: list[tuple[str, str]]
+    request_body: bytes
+    protocol: str
+    status: int
+    response_headers: list[tuple[str, str]]
+    body: bytes
+    date: datetime
+    ip_address: str | None = None
+    page: str | None = None
+
+
+@dataclass(frozen=True)
+class Capture:
+    """Where and when an exchange was written: the file's final name, the response record's id
+    and its WARC-Date."""
+
+    file: str
+    record_id: str
+    date: datetime
+
+
+def _header_list(headers) -> list[tuple[str, str]]:
+    return [(name.decode("latin-1"), value.decode("utf-8", "replace"))
+            for name, values in headers.items() for value in values]
+
+
+def _host_header(url: str) -> str:
+    parts = urlsplit(url)
+    default_port = {"http": 80, "https": 443}.get(parts.scheme)
+    host = parts.hostname or ""
+    return host if parts.port in (None, default_port) else f"{host}:{parts.port}"
+
+
+def exchange_of(request: scrapy.Request, response: scrapy.http.Response, date: datetime) -> Exchange:
+    """The exchange to record for ``request`` and the ``response`` the downloader returned.
+
+    The body is de-chunked already, so Transfer-Encoding is dropped and a Content-Length added:
+    the recorded message must say how its body is framed."""
+    response_headers = [(k, v) for k, v in _header_list(response.headers) if k.lower() != "transfer-encoding"]
+    if not any(k.lower() == "content-length" for k, _ in response_headers):
+        response_headers.append(("Content-Length", str(len(response.body))))
+    request_headers = _header_list(request.headers)
+    if not any(k.lower() == "host" for k, _ in request_headers):
+        request_headers.insert(0, ("Host", _host_header(request.url)))
+    callback = getattr(request.callback, "__name__", "")
+    return Exchange(
+        url=response.url, method=request.method, request_headers=request_headers,
+        request_body=request.body, protocol=response.protocol or "HTTP/1.1", status=response.status,
+        response_headers=response_headers, body=response.body, date=date,
+        ip_address=str(response.ip_address) if response.ip_address else None,
+        page=callback[len("parse_"):] if callback.startswith("parse_") else None)
+
+
+def _warc_date(moment: datetime) -> str:
+    return datetime_to_iso_date(moment.astimezone(timezone.utc).replace(tzinfo=None), use_micros=True)
+
+
+class RollingWarcWriter:
+    """Writes exchanges to ``<prefix>-<UTC time>-<serial>.warc.gz`` files in ``directory``; a file
+    is closed once it reaches ``max_size`` bytes (a request/response pair is never split)."""
+
+    def __init__(self, directory: str | Path, prefix: str, max_size: int, info: dict[str, str]):
+        self.directory = Path(directory)
+        self.prefix = _UNSAFE_NAME.sub("-", prefix)
+        self.max_size = max_size
+        self.info = info
+        self.serial = 0
+        self.closed_files: list[Path] = []
+        self._file = None
+        self._writer: WARCWriter | None = None
+        self._name = ""
+        self._warcinfo_id = ""
+
+    def _open(self) -> None:
+        self.serial += 1
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S%f")[:17]
+        self._name = f"{self.prefix}-{stamp}-{self.serial:05d}.warc.gz"
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._file = open(self.directory / f"{self._name}.open", "xb")  # noqa: SIM115 (open until rollover)
+        self._writer = WARCWriter(self._file, gzip=True, warc_version="1.1")
+        warcinfo = self._writer.create_warcinfo_record(self._name, self.info)
+        self._warcinfo_id = warcinfo.rec_headers.get_header("WARC-Record-ID")
+        self._writer.write_record(warcinfo)
+
+    def _close_file(self) -> None:
+        self._file.close()
+        final = self.directory / self._name
+        os.replace(self.directory / f"{self._name}.open", final)
+        self.closed_files.append(final)
+        self._file = self._writer = None
+        logger.info("WARC file closed: %s", final)
+
+    def write(self, exchange: Exchange) -> Capture:
+        """Write the exchange's response and request records; returns where the response went."""
+        if self._file is None:
+            self._open()
+        date = _warc_date(exchange.date)
+
+        def fields(record_type: str) -> dict[str, str]:  # the usual order: type, id, target, date
+            return {"WARC-Type": record_type, "WARC-Record-ID": StatusAndHeadersParser.make_warc_id(),
+                    "WARC-Target-URI": exchange.url, "WARC-Date": date, "WARC-Warcinfo-ID": self._warcinfo_id}
+
+        response_fields = fields("response")
+        if exchange.ip_address:
+            response_fields["WARC-IP-Address"] = exchange.ip_address
+        if exchange.page:
+            response_fields[PAGE_FIELD] = exchange.page
+        try:
+            reason = http.HTTPStatus(exchange.status).phrase
+        except ValueError:
+            reason = ""
+        response = self._writer.create_warc_record(
+            exchange.url, "response", payload=BytesIO(exchange.body), length=len(exchange.body),
+            http_headers=StatusAndHeaders(f"{exchange.status} {reason}".strip(), exchange.response_headers,
+                                          protocol=exchange.protocol),
+            warc_headers_dict=response_fields)
+        target = urlsplit(exchange.url)
+        request_target = (target.path or "/") + (f"?{target.query}" if target.query else "")
+        request = self._writer.create_warc_record(
+            exchange.url, "request", payload=BytesIO(exchange.request_body), length=len(exchange.request_body),
+            http_headers=StatusAndHeaders(f"{exchange.method} {request_target} HTTP/1.1",  # as Twisted sends it
+                                          exchange.request_headers, is_http_request=True),
+            warc_headers_dict=fields("request"))
+        self._writer.write_request_response_pair(request, response)
+        capture = Capture(self._name, response.rec_headers.get_header("WARC-Record-ID"), exchange.date)
+        if self._file.tell() >= self.max_size:
+            self._close_file()
+        return capture
+
+    def close(self) -> None:
+        """Close (and rename) the file being written, if any."""
+        if self._file is not None:
+            self._close_file()
+
+
+def warcinfo_fields(settings, site_key: str) -> dict[str, str]:
+    """The warcinfo record of every file: who captured what, how, and what a capture made inside
+    Scrapy cannot preserve."""
+    return {
+        "software": f"vinews/{version('vinews')} (Scrapy/{scrapy.__version__}; warcio/{version('warcio')})",
+        "format": "WARC File Format 1.1",
+        "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
+        "isPartOf": f"vinews crawl of {site_key}",
+        "operator": settings.get("VINEWS_CONTACT"),
+        "http-header-user-agent": settings.get("USER_AGENT"),
+        "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
+        "description": CAPTURE_LIMITS,
+    }
+
+
+def capture_of(response: scrapy.http.Response) -> dict[str, str]:
+    """``warc_file``, ``warc_record_id`` and ``fetched_at`` (the WARC-Date, to the second) of the
+    capture of ``response``, so an item read again from the WARC is the same; empty when not captured."""
+    capture = response.meta.get(_META_KEY)
+    if capture is None:
+        return {}
+    return {"warc_file": capture.file, "warc_record_id": capture.record_id,
+            "fetched_at": utc_timestamp(capture.date)}
+
+
+class WarcCaptureMiddleware:
+    """Downloader middleware that writes every downloaded response, with its request, to WARC files.
+
+    It sits near the downloader (order 940, above decompression at 590 and redirects at 600), so it
+    sees each body before Scrapy decompresses it and every response, redirects and retried errors
+    included. Settings: ``VINEWS_WARC_ENABLED``, ``VINEWS_WARC_DIR`` (default
+    ``<VINEWS_OUTPUT_DIR>/warc``), ``VINEWS_WARC_MAX_SIZE`` (bytes).
+    """
+
+    def __init__(self, crawler, directory: str, max_size: int):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.directory = directory
+        self.max_size = max_size
+        self.writer: RollingWarcWriter | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler) -> WarcCaptureMiddleware:
+        settings = crawler.settings
+        if not settings.getbool("VINEWS_WARC_ENABLED"):
+            raise NotConfigured
+        directory = settings.get("VINEWS_WARC_DIR") or os.path.join(settings.get("VINEWS_OUTPUT_DIR", "output"), "warc")
+        middleware = cls(crawler, directory, settings.getint("VINEWS_WARC_MAX_SIZE"))
+        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    def spider_opened(self, spider) -> None:
+        site = getattr(getattr(spider, "site", None), "key", None) or spider.name
+        self.writer = RollingWarcWriter(self.directory, f"vinews-{site}", self.max_size,
+                                        warcinfo_fields(self.crawler.settings, site))
+
+    def process_response(self, request, response, spider=None):
+        if "cached" in response.flags:  # served by the HTTP cache: not a fetch
+            return response
+        capture = self.writer.write(exchange_of(request, response, datetime.now(timezone.utc)))
+        request.meta[_META_KEY] = capture
+        self.stats.inc_value("vinews/warc/records", 2)
+        self.stats.inc_value("vinews/warc/responses")
+        return response
+
+    def spider_closed(self, spider) -> None:
+        self.writer.close()
+        self.stats.set_value("vinews/warc/files", len(self.writer.closed_files))
+        self.stats.set_value("vinews/warc/dir", str(self.writer.directory))
