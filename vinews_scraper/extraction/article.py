@@ -35,7 +35,10 @@ _META_TOKENS = frozenset(
     for word in re.findall(r"[^\W\d_]+", phrase)
 ) | {"bình", "luận", "phản", "hồi", "comments", "comment", "lượt", "gmt", "utc", "vào", "lúc",
      "tháng", "năm", "am", "pm", "sa", "ch", "giờ", "phút", "h", "lần", "số", "đã", "và", "ảnh",
-     "by", "on", "at", "sáng", "chiều", "tối"}
+     "by", "on", "at", "sáng", "chiều", "tối",
+     # icon-font ligatures printed as text (Material Icons, Font Awesome names)
+     "schedule", "visibility", "event", "access", "time", "calendar", "today", "remove", "red", "eye",
+     "query", "builder", "date", "range", "clock", "icon", "fa", "o"}
 _WORD = re.compile(r"[^\W\d_]+")
 _UNLABELLED_COUNTS = re.compile(r"^[\s,|\-–—]*(\d{1,3}(?:[.,]\d{3})+|\d+)\s+(\d+)\s*$")
 _RATING = re.compile(r"(?i)^\d([.,]\d)?\s*/\s*\d\s*-?\s*\(\s*\d+\s*bình chọn\s*\)$")
@@ -100,7 +103,10 @@ def is_furniture(text: str) -> bool:
     """Print/share/back links, rating widgets, bare meta labels and other page furniture."""
     norm = _norm(text)
     return (norm in _CHROME_SET or bool(_RATING.match(text)) or not any(c.isalnum() for c in text)
-            or norm in _BARE_LABELS)
+            or norm in _BARE_LABELS or bool(_POSTED_BY.match(text)))
+
+
+_POSTED_BY = re.compile(r"(?i)^\s*(người đăng|đăng bởi|posted by|người cập nhật)\s*[:：]\s*\S{1,40}$")
 
 
 _BARE_LABELS = frozenset(PUBLISHED_LABELS + MODIFIED_LABELS + VIEW_LABELS) - {"ngày", "xem"}
@@ -184,6 +190,9 @@ def _doc_title_score(text: str, meta: PageMetadata) -> float:
     return best
 
 
+_SITE_HEADER = re.compile(
+    r"(?i)(cổng|trang) (thông tin|ttđt)|website |ủy ban nhân dân|uỷ ban nhân dân"
+    r"|(huyện|thị xã|thành phố|xã|phường|thị trấn)\s[^.]{2,40}[-–,]\s*(tỉnh|thành phố|huyện)\s\S+")
 _SITE_NAME = re.compile(r"(?i)cổng thông tin|trang thông tin|website|ủy ban nhân dân|uỷ ban nhân dân|"
                         r"\bubnd\b|\bportal\b")
 
@@ -287,6 +296,8 @@ def find_title(lines: list[Line], meta_lines: dict[int, _MetaLine], meta: PageMe
             score -= 1
         if len(text.split()) < 3:
             score -= 5
+        if _SITE_HEADER.match(text) and len(text) < 90:
+            score -= 4
         if best is None or score > best[0]:
             best = (score, line.index, text)
     if best and best[0] >= 2.5:

@@ -31,6 +31,7 @@ _OFFICE = re.compile(
 )
 
 
+_SECOND_CREDIT = re.compile(r"(?i)[,;]\s*(?:ảnh|ảnh minh họa|video|đồ họa)\s*[:：]")
 _REPORTER = re.compile(r"^(?:PV|Phóng viên)\s+([A-ZÀ-ỸĐ][^:]{1,60})$")
 
 
@@ -44,7 +45,9 @@ def labelled_author(text: str) -> str | None:
     m = _AUTHOR.match(text)
     if not m:
         return None
-    name = m.group(2).strip(" .;,")
+    name = _SECOND_CREDIT.split(m.group(2), maxsplit=1)[0].strip(" .;,")
+    if name.count("(") > name.count(")"):
+        name += ")"
     if not name or len(name) > 80 or not _UPPER_START.match(name):
         return None
     return name

@@ -39,7 +39,7 @@ _GMT_AFTER = re.compile(r"(?i)^\s*,?\s*\(?\s*(?:GMT|UTC)\s*\+\s*0?7(?::?00)?\s*\
 _LABEL_WINDOW = 48
 _MACHINE_DATE_MAX = 64  # a machine-readable date is short; longer metadata text is not one
 _WORD = re.compile(r"[a-zà-ỹ]{2,}")
-_DATE_LIKE = re.compile(r"(?i)\d[/.\-]\d|\d\s*[/.\-]\s*\d|\d\s+tháng|tháng\s+\w+\s+\d|\d{4}-\d")
+_DATE_LIKE = re.compile(r"(?i)\d[/.\-]\d|\d\s*[/.\-]\s*\d|\d\s+tháng|tháng\s|\d{4}-\d")
 
 
 @dataclass(frozen=True)

@@ -30,8 +30,10 @@ _DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "objec
 _ALIGN = re.compile(r"text-align\s*:\s*(center|right|justify|left)", re.I)
 _CLASS_WORD_SPLIT = re.compile(r"[_\-\d]+")
 _CRUMB_MARKER = re.compile(r"(?i)bread|crumb|duong-?dan|cat-?links|categor|chuyen-?muc|(^|\s)(path|navpath|vi-?tri)(\s|$)")
+_CRUMB_HINTS = ("bread", "crumb", "duong", "cat", "chuyen", "path", "vi-tri", "vitri")
 _TAG_BOX = re.compile(r"(?i)primary-tag|post-tag|article-tag|entry-tag|(^|\s)tags?(\s|$)")
 _CATEGORY_BOX = re.compile(r"(?i)\s*(chuyên mục|danh mục|categories|category)\s*:")
+_CATEGORY_LABEL = re.compile(r"(?i)(chuyên mục|danh mục|categor(ies|y))\s*:")
 _CENTER_CLASS = re.compile(r"(?i)(^|[\s_-])(text-center|center|aligncenter|centered)($|\s)")
 _ITALIC_CLASS = re.compile(r"(?i)(^|[\s_-])(italic|font-italic)($|\s)")
 _CRUMBS_INSIDE = etree.XPath(
@@ -254,9 +256,11 @@ class _Flattener:
         if is_hidden(el):
             return False
         marker = class_marker(el)
-        if marker and _CRUMB_MARKER.search(marker) or "bread" in (el.get("aria-label") or ""):
+        lowered = marker.lower() if marker else ""
+        if (lowered and any(word in lowered for word in _CRUMB_HINTS) and _CRUMB_MARKER.search(marker)) \
+                or "bread" in (el.get("aria-label") or ""):
             self.crumbs.append(el)
-        elif marker and _TAG_BOX.search(marker):
+        elif "tag" in lowered and _TAG_BOX.search(marker):
             self.tag_boxes.append((el, len(self.lines)))
         if self.skip_chrome and (is_block or tag in CHROME_TAGS) and _is_chrome_element(el, marker):
             text = text_of(el)
@@ -265,7 +269,7 @@ class _Flattener:
                 self.flush(block, ctx)
                 if tag == "nav" or tag == "header":
                     self.crumbs.extend(_CRUMBS_INSIDE(el))
-                elif _CATEGORY_BOX.search(text):
+                elif _CATEGORY_LABEL.search(text):
                     self.crumbs.extend(_category_box(el))
                 if len(text) >= _BARRIER_MIN_TEXT and ((marker and _ends_article(marker)) or (
                         tag == "form" and any(w in text.lower() for w in COMMENT_FORM_WORDS))):
@@ -282,9 +286,9 @@ class _Flattener:
                     align = found.group(1).lower()
             elif el.get("align"):
                 align = el.get("align").lower()
-            elif tag == "center" or (marker and _CENTER_CLASS.search(marker)):
+            elif tag == "center" or ("center" in lowered and _CENTER_CLASS.search(marker)):
                 align = "center"
-            if marker and _ITALIC_CLASS.search(marker):
+            if "italic" in lowered and _ITALIC_CLASS.search(marker):
                 italic = True
             if tag[0] == "h" and len(tag) == 2 and tag[1].isdigit():
                 heading = int(tag[1])

@@ -11,10 +11,12 @@ from .text import clean_optional, clean_text, is_file_name
 from .urls import absolute_url
 
 _ICON = re.compile(r"(?i)(icon|logo|spacer|blank|pixel|button|btn|banner|bullet|arrow|share|print|"
-                   r"facebook|zalo|twitter|email|rss|loading|avatar|emoji|flag|captcha|rating|star)")
+                   r"facebook|zalo|twitter|email|rss|loading|avatar|emoji|flag|captcha|rating|star)"
+                   r"|(^|[-_./])(calendar|clock|eye|time|date|views?|user|comment|dot)([-_.]|$)")
 _PLACEHOLDER = re.compile(r"(?i)(blank|placeholder|lazy|loading|spacer|grey|gray|transparent)\.(gif|png|svg)|^data:")
 _CAPTION_MAX = 400
 _LEADING_NUMBER = re.compile(r"\d+")
+_CAPTION_TABLE_TEXT = 600  # a table holding an image and its caption, not a page-layout table
 _SENTENCE_END = re.compile(r"[.!?…]$")
 
 
@@ -73,7 +75,8 @@ def _is_caption(image: Line, candidate: Line, alt: str | None, after_file_name: 
     if figure is not None and figure in candidate.ancestors:
         return True
     table = _nearest(image, "table")
-    if table is not None and table in candidate.ancestors and len(text) < 300:
+    if table is not None and table in candidate.ancestors and len(text) < 300 \
+            and len(text_of(table)) < _CAPTION_TABLE_TEXT:
         return True
     if alt and clean_text(alt).casefold() == text.casefold():
         return True
@@ -86,7 +89,26 @@ def _is_caption(image: Line, candidate: Line, alt: str | None, after_file_name: 
     if (candidate.italic or candidate.align == "center") and len(text) < 250:
         return True
     return (directly_after and len(text) < 150 and not _SENTENCE_END.search(text)
-            and not candidate.bold and not candidate.heading)
+            and not candidate.bold and not candidate.heading and candidate.align != "justify")
+
+
+def _caption_cell_below(image: Line):
+    """In a gallery table (images in one row, captions in the next), the caption cell in the
+    image's column; None when the image is not laid out that way."""
+    cell = next((el for el in reversed(image.ancestors) if el.tag in ("td", "th")), None)
+    row = cell.getparent() if cell is not None else None
+    if row is None or row.tag != "tr" or len(row) < 2:
+        return None
+    below = row.getnext()
+    while below is not None and below.tag != "tr":
+        below = below.getnext()
+    if below is None or len(below) != len(row):
+        return None
+    candidate = below[list(row).index(cell)]
+    text = clean_text(text_of(candidate))
+    if not text or len(text) > 300 or candidate.find(".//img") is not None:
+        return None
+    return candidate
 
 
 def collect_images(lines: list[Line], start: int, end: int, base_url: str):
@@ -105,6 +127,12 @@ def collect_images(lines: list[Line], start: int, end: int, base_url: str):
         alt = clean_optional(line.image.get("alt"))
         caption = None
         after_file_name = False
+        cell = _caption_cell_below(line)
+        if cell is not None:
+            caption = clean_optional(text_of(cell))
+            consumed.update(j for j in range(start, end) if cell in lines[j].ancestors)
+            images.append({"src": src, "alt": alt, "caption": caption})
+            continue
         j = i + 1
         while j < end and j < i + 4:
             candidate = lines[j]
