@@ -190,9 +190,14 @@ def _doc_title_score(text: str, meta: PageMetadata) -> float:
     return best
 
 
+_TITLE_TAIL = re.compile(r"(?i)[\s(\[|–—-]*(" + "|".join(
+    re.escape(w) for w in sorted(PUBLISHED_LABELS + MODIFIED_LABELS, key=len, reverse=True))
+    + r")?\s*[:：]?\s*$")
 _SITE_HEADER = re.compile(
     r"(?i)(cổng|trang) (thông tin|ttđt)|website |ủy ban nhân dân|uỷ ban nhân dân"
-    r"|(huyện|thị xã|thành phố|xã|phường|thị trấn)\s[^.]{2,40}[-–,]\s*(tỉnh|thành phố|huyện)\s\S+")
+    r"|(huyện|thị xã|thành phố|xã|phường|thị trấn)\s[^.]{2,40}[-–,]\s*(tỉnh|thành phố|huyện)\s\S+"
+    r"|^(ubnd|ủy ban|uỷ ban|sở|đảng ủy|huyện ủy|hđnd)\s+(huyện|xã|phường|thị trấn|thị xã|tỉnh|thành phố)"
+    r"(\s+\S+){1,3}$")
 _SITE_NAME = re.compile(r"(?i)cổng thông tin|trang thông tin|website|ủy ban nhân dân|uỷ ban nhân dân|"
                         r"\bubnd\b|\bportal\b")
 
@@ -218,11 +223,13 @@ def _select_text(root, selectors: tuple[str, ...]) -> tuple[object, str] | None:
 
 
 def _glued_date(ml: _MetaLine) -> DateHit | None:
-    """A date and time glued to the end of a title line ("…19/02/2017)01/03/2017 15:02:43")."""
+    """A date glued to the end of a title line: "…19/02/2017)01/03/2017 15:02:43" (with a clock
+    time) or "… HỌP THỨ HAI (Cập nhật: 21/02/2024)" (labelled)."""
     if not ml.dates:
         return None
     last = ml.dates[-1]
-    if last.has_time and last.end == len(ml.line.text) and last.start >= 15:
+    tail = ml.line.text[last.end:].strip(" )]")
+    if not tail and (last.has_time or last.label) and last.start >= 15:
         return last
     return None
 
@@ -246,7 +253,7 @@ def _title_class_score(line: Line) -> float:
 
 
 def find_title(lines: list[Line], meta_lines: dict[int, _MetaLine], meta: PageMetadata,
-               root, family: Family) -> tuple[int | None, str | None]:
+               root, family: Family, category_regions=()) -> tuple[int | None, str | None, bool]:
     """(line index, text, whether the profile's selector found it) of the headline."""
     selected = _select_text(root, family.title)
     if selected and _plausible_title(selected[1]):
@@ -270,9 +277,10 @@ def find_title(lines: list[Line], meta_lines: dict[int, _MetaLine], meta: PageMe
                 continue
             glued = _glued_date(ml)
             if glued is not None:
-                text = line.text[:glued.start].strip()
+                text = _TITLE_TAIL.sub("", line.text[:glued.start])
                 score += 2.5
-        score += _doc_title_score(text, meta)
+        doc_score = _doc_title_score(text, meta)
+        score += doc_score if len(text) >= 25 else min(doc_score, 1.5)
         if line.heading == 1:
             score += 3
         elif line.heading in (2, 3):
@@ -290,6 +298,9 @@ def find_title(lines: list[Line], meta_lines: dict[int, _MetaLine], meta: PageMe
             score += 0.5
         if line.chrome:
             score -= 5
+        if category_regions and (line.element in category_regions
+                                 or any(el in category_regions for el in line.ancestors[-2:])):
+            score -= 3
         if line.link_density > 0.5:
             score -= 1 if line.heading and next_to_meta else 3
         if len(text) < 15 or _SENTENCE.search(text) and len(text) > 160:
@@ -628,6 +639,11 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
     if crumb:
         return crumb
     if title_index is not None:
+        crumb = _breadcrumb([el for el in crumbs.just_before(title_index)
+                             if not is_furniture(clean_text(text_of(el)))], title)
+        if crumb:
+            return crumb
+    if title_index is not None:
         for line in lines[max(0, title_index - 4):title_index + 8]:
             labelled = _category_label(line.text)
             if labelled and not line.chrome:
@@ -644,7 +660,7 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
             if line.image is not None or i + 1 in meta_lines or is_furniture(text):
                 continue
             steps += 1
-            if line.chrome or len(text) > 120 or _SENTENCE.search(text) \
+            if line.chrome or len(text) > 120 or _SENTENCE.search(text) or _SITE_HEADER.search(text) \
                     or text.startswith(("http://", "https://", "www.")):
                 break
             shared = [el for el in line.ancestors if el in title_line.ancestors]
@@ -654,7 +670,7 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
     return meta.section
 
 
-_CRUMB_SEPARATOR = re.compile(r"\s+[/»>›|]\s+|\s*[»›]\s*")
+_CRUMB_SEPARATOR = re.compile(r"\s+(?:>>|[/»>›|])\s+|\s*[»›]+\s*")
 
 
 def _last_crumb(text: str) -> str | None:
@@ -672,7 +688,10 @@ def _breadcrumb(crumbs, title: str | None) -> str | None:
             continue
         items = [clean_text(text_of(a)) for a in el.iter("a", "li", "span")
                  if len(a) == 0 or a.tag == "a"]
-        items = [t for t in items if t and t not in (">", "»", "/", "›")]
+        items = [t for t in items if t and t not in (">", "»", "/", "›", ">>")]
+        if not items:
+            own = _category_label(clean_text(text_of(el))) or clean_text(text_of(el))
+            items = [own] if own and len(own) <= 80 else []
         items = [t for t in items if _norm(t) not in _HOME_WORDS and not _is_title_crumb(t, title)]
         if items and len(items[-1]) <= 80:
             return items[-1]
@@ -723,7 +742,8 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool) ->
     lines, crumbs = flatten(root, skip_chrome, meta.og_title or _title_from_head(meta))
     meta_lines = _meta_lines(lines)
 
-    title_index, title, title_from_profile = find_title(lines, meta_lines, meta, root, family)
+    title_index, title, title_from_profile = find_title(lines, meta_lines, meta, root, family,
+                                                        frozenset(crumbs.regions))
     if not title:
         raise ExtractionError("no article title found")
 

@@ -31,7 +31,7 @@ ENGLISH_WEEKDAYS = WEEKDAYS[-7:]
 # A view-count label; the number may come after it ("Lượt xem: 6783") or before it ("1K lượt xem").
 VIEW_LABELS = (
     "số lần xem", "số lượt xem", "lượt xem", "lần xem", "lượt đọc", "số lần đọc", "đã xem",
-    "lượt view", "views", "view", "xem", "hits", "visibility", "remove_red_eye",
+    "lượt view", "views", "view", "xem", "hits", "visibility", "remove_red_eye", "👁️", "👁",
 )
 # Site-wide counters: never an article's view count.
 SITE_COUNTER_WORDS = (
@@ -120,7 +120,7 @@ CAPTION_CLASS = re.compile(
 TITLE_CLASS = re.compile(r"(?i)title|tieu-?de|tieude|headline|heading|news-?name")
 # Headings of boxes and modules, not of the article ("ModuleTitle", "box-title", "portlet-title").
 BOX_TITLE_CLASS = re.compile(r"(?i)module|box|portlet|block|widget|site|comment|cat|menu|side|"
-                             r"footer|group|list|other|related|lienquan|khac")
+                             r"footer|group|list|other|related|lienquan|khac|chuyen-?muc|danh-?muc")
 CATEGORY_CLASS = re.compile(r"(?i)breadcrumb|duong-?dan|duongdan|cat-?links|category|chuyen-?muc")
 
 DOCUMENT_EXTENSIONS = (

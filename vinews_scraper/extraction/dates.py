@@ -20,7 +20,7 @@ _YMD = re.compile(
     r"(?<![\d/.\-])(\d{4})-(\d{1,2})-(\d{1,2})"
     r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?(?!\d)"
 )
-_WORDS = re.compile(r"(?i)(?:ngày\s+)?(\d{1,2})\s+tháng\s+(\d{1,2})\s*,?\s*(?:năm\s+)?(\d{4})(?!\d)")
+_WORDS = re.compile(r"(?i)(?:ngày\s+)?(\d{1,2})\s+(?:tháng|thg)\s+(\d{1,2})\s*,?\s*(?:năm\s+)?(\d{4})(?!\d)")
 _MONTH_NAMES = {"một": 1, "giêng": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6,
                 "bảy": 7, "tám": 8, "chín": 9, "mười": 10, "mười một": 11, "mười hai": 12, "chạp": 12}
 _MONTH_FIRST = re.compile(r"(?i)tháng\s+(\d{1,2})\s+(\d{1,2})\s*,\s*(\d{4})(?!\d)")
@@ -39,7 +39,7 @@ _GMT_AFTER = re.compile(r"(?i)^\s*,?\s*\(?\s*(?:GMT|UTC)\s*\+\s*0?7(?::?00)?\s*\
 _LABEL_WINDOW = 48
 _MACHINE_DATE_MAX = 64  # a machine-readable date is short; longer metadata text is not one
 _WORD = re.compile(r"[a-zà-ỹ]{2,}")
-_DATE_LIKE = re.compile(r"(?i)\d[/.\-]\d|\d\s*[/.\-]\s*\d|\d\s+tháng|tháng\s|\d{4}-\d")
+_DATE_LIKE = re.compile(r"(?i)\d[/.\-]\d|\d\s*[/.\-]\s*\d|\d\s+(?:tháng|thg)|tháng\s|\d{4}-\d")
 
 
 @dataclass(frozen=True)

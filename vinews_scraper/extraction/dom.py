@@ -32,6 +32,7 @@ _CLASS_WORD_SPLIT = re.compile(r"[_\-\d]+")
 _CRUMB_MARKER = re.compile(r"(?i)bread|crumb|duong-?dan|cat-?links|categor|chuyen-?muc|(^|\s)(path|navpath|vi-?tri)(\s|$)")
 _CRUMB_HINTS = ("bread", "crumb", "duong", "cat", "chuyen", "path", "vi-tri", "vitri")
 _TAG_BOX = re.compile(r"(?i)primary-tag|post-tag|article-tag|entry-tag|(^|\s)tags?(\s|$)")
+_PATH_SEPARATOR = re.compile(r"[/»>›|]")
 _CATEGORY_BOX = re.compile(r"(?i)\s*(chuyên mục|danh mục|categories|category)\s*:")
 _CATEGORY_LABEL = re.compile(r"(?i)(chuyên mục|danh mục|categor(ies|y))\s*:")
 _CENTER_CLASS = re.compile(r"(?i)(^|[\s_-])(text-center|center|aligncenter|centered)($|\s)")
@@ -181,6 +182,18 @@ def class_marker(el: etree._Element) -> str | None:
 _BARRIER_MIN_TEXT = 20
 
 
+def _path_like(text: str) -> bool:
+    """A short unclassed <nav> that reads as a breadcrumb: "Trang chủ / Tin tức / Văn hóa"."""
+    flat = " ".join(text.split())
+    return len(flat) <= 150 and flat.lower().startswith(("trang chủ", "home")) and bool(_PATH_SEPARATOR.search(flat))
+
+
+def _short_label(text: str) -> bool:
+    """A short label region (an <aside> section name above the title) that may be the category."""
+    flat = " ".join(text.split())
+    return 0 < len(flat) <= 60 and len(flat.split()) <= 8 and not any(c.isdigit() for c in flat)
+
+
 def _category_box(el: etree._Element) -> list:
     """The smallest element inside ``el`` whose text starts with a category label."""
     boxes = [sub for sub in el.iter() if isinstance(sub.tag, str)
@@ -209,6 +222,10 @@ class Crumbs:
 
     def before(self, line_index: int) -> list:
         return [el for el, position in self.tag_boxes if position <= line_index]
+
+    def just_before(self, line_index: int) -> list:
+        """Boxes skipped right before the line (no text in between)."""
+        return [el for el, position in self.tag_boxes if position == line_index]
 
 
 class _Flattener:
@@ -268,9 +285,11 @@ class _Flattener:
                     and not (self.headline and self.headline in " ".join(text.split()).casefold()):
                 self.flush(block, ctx)
                 if tag == "nav" or tag == "header":
-                    self.crumbs.extend(_CRUMBS_INSIDE(el))
+                    self.crumbs.extend(_CRUMBS_INSIDE(el) or ([el] if _path_like(text) else []))
                 elif _CATEGORY_LABEL.search(text):
                     self.crumbs.extend(_category_box(el))
+                elif tag == "aside" and _short_label(text):
+                    self.tag_boxes.append((el, len(self.lines)))
                 if len(text) >= _BARRIER_MIN_TEXT and ((marker and _ends_article(marker)) or (
                         tag == "form" and any(w in text.lower() for w in COMMENT_FORM_WORDS))):
                     self.lines.append(Line(text="", element=el, chrome=True, barrier=True,

@@ -12,7 +12,7 @@ from .urls import absolute_url
 
 _ICON = re.compile(r"(?i)(icon|logo|spacer|blank|pixel|button|btn|banner|bullet|arrow|share|print|"
                    r"facebook|zalo|twitter|email|rss|loading|avatar|emoji|flag|captcha|rating|star)"
-                   r"|(^|[-_./])(calendar|clock|eye|time|date|views?|user|comment|dot)([-_.]|$)")
+                   r"|(^|[-_./])(calendar|clock|eye|time|date|views?|user|comment)([-_.]|$)")
 _PLACEHOLDER = re.compile(r"(?i)(blank|placeholder|lazy|loading|spacer|grey|gray|transparent)\.(gif|png|svg)|^data:")
 _CAPTION_MAX = 400
 _LEADING_NUMBER = re.compile(r"\d+")

@@ -10,8 +10,8 @@ _LABELS = "|".join(sorted((re.escape(label) for label in VIEW_LABELS), key=len, 
 _NUMBER = r"(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)\s*([kKmM](?![a-zA-Zà-ỹ]))?"
 _LABEL_FIRST = re.compile(rf"(?i)(?<![a-zà-ỹ])({_LABELS})\s*[:：]?\s*[(\[]?\s*{_NUMBER}")
 _NUMBER_FIRST = re.compile(
-    r"(?i)(?<![\d.,])(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)\s*([kKmM])?\s*"
-    r"(?:lượt xem|lần xem|lượt đọc|views?|hits)(?![a-zà-ỹ])"
+    r"(?i)(?<![\d.,/\-])(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)\s*([kKmM])?\s*"
+    r"(?:lượt xem|lần xem|lượt đọc|views?|hits)(?![a-zà-ỹ])(?!\s*[:：])"
 )
 
 
@@ -39,9 +39,13 @@ def find_view_count(text: str) -> tuple[int, int, int] | None:
     if not text or not _DIGIT.search(text):
         return None
     lowered = text.lower()
-    if "xem" not in lowered and "đọc" not in lowered and "view" not in lowered and "hits" not in lowered:
+    if "xem" not in lowered and "đọc" not in lowered and "view" not in lowered and "hits" not in lowered \
+            and "👁" not in text and "visibility" not in lowered:
         return None
+    number_first = next((m for m in _NUMBER_FIRST.finditer(text) if not _is_site_counter(text, m.start())), None)
     for m in _LABEL_FIRST.finditer(text):
+        if number_first is not None and number_first.start() < m.start():
+            break
         label = m.group(1).lower()
         if label in ("xem", "view") and _is_site_counter(text, m.start()):
             continue
@@ -50,8 +54,6 @@ def find_view_count(text: str) -> tuple[int, int, int] | None:
         if lowered[max(0, m.start() - 5):m.start()].strip().endswith("đang"):
             continue
         return parse_count(m.group(2), m.group(3)), m.start(), m.end()
-    for m in _NUMBER_FIRST.finditer(text):
-        if _is_site_counter(text, m.start()):
-            continue
-        return parse_count(m.group(1), m.group(2)), m.start(), m.end()
+    if number_first is not None:
+        return parse_count(number_first.group(1), number_first.group(2)), number_first.start(), number_first.end()
     return None
