@@ -139,7 +139,7 @@ def test_scrapy_crawl_works_from_the_project_directory(tmp_path):
             [sys.executable, "-m", "scrapy", "crawl", "portal", "-a", "site=replica",
              "-a", f"registry={replica.registry}", "-a", "max_articles=5",
              "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING",
-             "-s", f"VINEWS_WARC_DIR={tmp_path / 'warc'}"],
+             "-s", f"VINEWS_WARC_DIR={tmp_path / 'warc'}", "-s", f"VINEWS_REPORTS_DIR={tmp_path / 'reports'}"],
             cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
         assert result.returncode == 0, result.stderr[-2000:]
         assert len(replica.stored()) == 5

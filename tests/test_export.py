@@ -298,6 +298,7 @@ def test_export_command_takes_formats_datasets_and_a_previous_manifest(filled_st
     assert manifest["filters"]["changed_since"] == read_manifest(tmp_path / "full")["exported_at"]
     articles = tmp_path / "changes" / manifest["files"][0]["path"]
     assert [a["url"] for a in jsonl(articles)] == [f"{VITHUY}/new.html"]
-    with pytest.raises(SystemExit):
-        main(["export", "--store", store_uri, "--changed-since", "last tuesday"])
-    assert "expected a time such as" in capsys.readouterr().err
+    assert main(["export", "--store", store_uri, "--changed-since", "last tuesday",
+                 "--output", str(tmp_path / "never")]) == 2
+    assert "expected a time such as 2025-06-01T08:00:00Z, a manifest.json or a run id" in capsys.readouterr().err
+    assert not (tmp_path / "never").exists()

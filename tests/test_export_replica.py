@@ -29,10 +29,10 @@ def export_all(replica: CrawledReplica, directory):
         export_datasets(store, directory, selection=Selection(sites=("replica",)), formats=FORMATS)
 
 
-def incremental(replica: CrawledReplica, since_export, directory) -> None:
-    """``vinews export --changed-since <previous manifest>``, as an analyst runs it."""
+def incremental(replica: CrawledReplica, since: str, directory) -> None:
+    """``vinews export --changed-since <previous manifest or run id>``, as an analyst runs it."""
     assert main(["export", "--store", replica.store_uri, "--site", "replica", "--format", "jsonl",
-                 "--changed-since", str(since_export / "manifest.json"), "--output", str(directory)]) == 0
+                 "--changed-since", since, "--output", str(directory)]) == 0
 
 
 def dataset_rows(directory, dataset: str, fmt: str = "jsonl") -> list[dict]:
@@ -57,13 +57,16 @@ def crawls(tmp_path_factory):
         new = replica.portal.publish(3)
         replica.portal.bump_views(5)
         replica.crawl()
-        incremental(replica, tmp / "full1", tmp / "changes2")
+        incremental(replica, str(tmp / "full1" / "manifest.json"), tmp / "changes2")
+        with open_store(replica.store_uri) as store:
+            second_run = store.runs(site="replica")[0]["run_id"]
+        incremental(replica, second_run, tmp / "changes2-run")
         export_all(replica, tmp / "full2")
         edited = replica.portal.articles[7]
         with replica.portal.lock:
             edited.paragraphs.append(EDIT)
         replica.crawl("--refresh")
-        incremental(replica, tmp / "full2", tmp / "changes3")
+        incremental(replica, str(tmp / "full2"), tmp / "changes3")
         export_all(replica, tmp / "full3")
         yield {"tmp": tmp, "replica": replica, "truth_first": truth_first,
                "new": [replica.base_url + a.path for a in new], "edited": replica.base_url + edited.path}
@@ -128,6 +131,15 @@ def test_incremental_export_after_a_second_crawl_holds_exactly_the_new_rows(craw
     assert dataset_rows(changes, "view_observations") == observations[len(observations_before):]
     assert {o["seen_on"] for o in observations[len(observations_before):]} == {"article", "listing"}
     assert dataset_rows(changes, "article_versions") == dataset_rows(changes, "rejects") == []
+
+
+def test_changes_since_the_second_run_are_the_changes_since_the_first_export(crawls):
+    """Nothing changed between the export after crawl 1 and the start of crawl 2."""
+    tmp = crawls["tmp"]
+    by_run, by_manifest = tmp / "changes2-run", tmp / "changes2"
+    assert read_manifest(by_run)["filters"]["changed_since"] > read_manifest(by_manifest)["filters"]["changed_since"]
+    for dataset in DATASETS:
+        assert dataset_rows(by_run, dataset) == dataset_rows(by_manifest, dataset), dataset
 
 
 def test_incremental_export_after_a_refresh_holds_the_changed_rows_and_the_old_content(crawls):

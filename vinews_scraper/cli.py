@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import re
+import shlex
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -162,6 +163,9 @@ def cmd_crawl(args) -> int:
         if stats.get("vinews/warc/responses"):
             print(f"  {stats['vinews/warc/responses']} responses captured in "
                   f"{stats.get('vinews/warc/files', 0)} WARC files → {stats.get('vinews/warc/dir')}")
+        if stats.get("vinews/run/report"):
+            print(f"  run {stats['vinews/run/id']}: {stats.get('vinews/run/alerts', 0)} alerts; "
+                  f"report → {stats['vinews/run/report']}")
         failed |= stats.get("finish_reason") != "finished"
         for result in _export(store_uri, args.output, site=site.key):
             print(f"  {result.count} articles → {result.path}")
@@ -230,22 +234,25 @@ def cmd_parse_warc(args) -> int:
     return 1 if failed or stats.get("finish_reason") != "finished" else 0
 
 
-def _changed_since(value: str):
-    """``--changed-since``: an ISO 8601 time (UTC unless it has an offset; a day is its UTC
-    midnight), or a previous export's manifest.json (or its directory): when that export began."""
+def _changed_since(value: str, store):
+    """``--changed-since``: a previous export's manifest.json (or its directory): when that export
+    began; an ISO 8601 time (UTC unless it has an offset; a day is its UTC midnight); or a run id
+    (``vinews runs``): when that run started, so that its own changes are included."""
     from .manifest import MANIFEST_NAME
     from .timestamps import parse_instant
 
     path = Path(value)
     if path.is_dir():
         path = path / MANIFEST_NAME
+    if path.is_file():
+        return parse_instant(json.loads(path.read_text(encoding="utf-8"))["exported_at"])
     try:
-        if path.is_file():
-            return parse_instant(json.loads(path.read_text(encoding="utf-8"))["exported_at"])
         return parse_instant(value)
-    except (ValueError, KeyError) as exc:
-        raise argparse.ArgumentTypeError(
-            f"expected a time such as 2025-06-01T08:00:00Z or a manifest.json, got {value!r} ({exc})")
+    except ValueError:
+        run = next((r for r in store.runs() if r["run_id"] == value), None)
+        if run is None:
+            raise
+        return parse_instant(run["started_at"])
 
 
 def _export_formats(chosen: list[str] | None, excel: bool) -> tuple[str, ...]:
@@ -264,9 +271,16 @@ def cmd_export(args) -> int:
     from .manifest import MANIFEST_NAME
     from .storage import open_store
 
-    selection = Selection(sites=tuple(dict.fromkeys(args.site or ())), category=args.category,
-                          since=args.since, until=args.until, changed_since=args.changed_since)
     with open_store(_store_uri(args)) as store:
+        try:
+            changed_since = _changed_since(args.changed_since, store) if args.changed_since else None
+        except (ValueError, KeyError) as exc:
+            print(f"vinews export: --changed-since: expected a time such as 2025-06-01T08:00:00Z, a "
+                  f"manifest.json or a run id (see `vinews runs`), got {args.changed_since!r} ({exc})",
+                  file=sys.stderr)
+            return 2
+        selection = Selection(sites=tuple(dict.fromkeys(args.site or ())), category=args.category,
+                              since=args.since, until=args.until, changed_since=changed_since)
         results = export_datasets(store, args.output, selection=selection,
                                   datasets=args.dataset or DATASETS,
                                   formats=_export_formats(args.format, args.excel), excel=args.excel)
@@ -314,6 +328,46 @@ def cmd_report(args) -> int:
     with open_store(_store_uri(args)) as store:
         stats = write_report(store, args.output, sites=args.site or ())
     print(f"report of {stats.articles} articles from {len(stats.portals)} portal(s) → {args.output}")
+    return 0
+
+
+def cmd_runs(args) -> int:
+    from .runs import format_runs
+    from .storage import open_store
+
+    with open_store(_store_uri(args)) as store:
+        rows = store.runs(site=args.site, limit=args.limit)
+    for line in format_runs(rows):
+        print(line)
+    if not rows:
+        print("no runs recorded", file=sys.stderr)
+    return 0
+
+
+def cmd_schedule(args) -> int:
+    import logging
+
+    from . import schedule
+
+    if args.action == "add":
+        try:
+            job = schedule.add_schedule(args.dir, args.site, args.every, args.crawl_options)
+        except schedule.ScheduleError as exc:
+            print(f"vinews schedule: {exc}", file=sys.stderr)
+            return 2
+        print(f"{job.id}: {job.name}; next run {job.next_run_time:%Y-%m-%d %H:%M:%S %Z}")
+    elif args.action == "list":
+        for job in schedule.list_schedules(args.dir):
+            print(f"{job['site']:12} {job['name']}; next run {job['next_run_time']:%Y-%m-%d %H:%M:%S %Z}"
+                  + (f"; crawl options: {' '.join(job['crawl_args'])}" if job["crawl_args"] else ""))
+    elif args.action == "remove":
+        if not schedule.remove_schedule(args.dir, args.site):
+            print(f"vinews schedule: no schedule for {args.site}", file=sys.stderr)
+            return 1
+        print(f"{args.site}: schedule removed")
+    else:
+        logging.basicConfig(level=args.log_level, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
+        schedule.run_scheduler(args.dir)
     return 0
 
 
@@ -377,9 +431,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--category", help="only articles of this category (as stored)")
     p.add_argument("--since", type=_day, help="published on or after this day")
     p.add_argument("--until", type=_day, help="published on or before this day")
-    p.add_argument("--changed-since", type=_changed_since, metavar="TIME_OR_MANIFEST",
-                   help="only rows new or changed since this time, or since the export of this "
-                        "manifest.json (incremental export)")
+    p.add_argument("--changed-since", metavar="RUN_ID_OR_TIME",
+                   help="only rows new or changed since this time, since the start of this run "
+                        "(see `vinews runs`), or since the export of this manifest.json began")
     p.add_argument("--format", action="append", choices=("jsonl", "json", "csv", "parquet", "both", "all"),
                    help="repeatable; both = jsonl and json (the default), all = every format")
     p.add_argument("--excel", action="store_true",
@@ -402,6 +456,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--store", help="store URI (default: VINEWS_DATABASE_URL or output/vinews.sqlite3)")
     p.add_argument("--output", default="output/report.html", help="the page (default: output/report.html)")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("runs", help="list the recorded crawl runs, newest first")
+    p.add_argument("--site", help="only this portal's runs")
+    p.add_argument("--limit", type=int, default=20, help="at most this many runs (default: 20)")
+    p.add_argument("--store", help="store URI (default: VINEWS_DATABASE_URL or output/vinews.sqlite3)")
+    p.set_defaults(func=cmd_runs)
+
+    p = sub.add_parser("schedule", help="scheduled incremental crawls: add, list, remove, run")
+    actions = p.add_subparsers(dest="action", required=True)
+    for name, help_text in (("add", "schedule the crawls of a portal (replaces its schedule)"),
+                            ("list", "list the schedules and their next runs"),
+                            ("remove", "remove a portal's schedule"),
+                            ("run", "run the schedules (long-running; each crawl in its own process)")):
+        a = actions.add_parser(name, help=help_text)
+        a.add_argument("--dir", default="output/schedule",
+                       help="job store, locks and crawl logs (default: output/schedule)")
+        if name in ("add", "remove"):
+            a.add_argument("site", help="registry key of the portal")
+        if name == "add":
+            a.add_argument("--every", required=True, help="daily, weekly or a crontab line ('0 3 * * 1', UTC)")
+            a.add_argument("--crawl-options", type=shlex.split, default=[], metavar="'OPTIONS'",
+                           help="options for `vinews crawl`, one string (e.g. '--store URI --max-pages 5')")
+        if name == "run":
+            a.add_argument("--log-level", default="INFO")
+    p.set_defaults(func=cmd_schedule)
 
     p = sub.add_parser("demo", help="crawl a local replica portal end to end, offline")
     p.add_argument("--output", default="output/demo", help="where the demo's data goes")

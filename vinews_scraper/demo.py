@@ -82,6 +82,7 @@ def run_demo(output: Path, articles: int = 240) -> int:
         stats = run_crawl([site], {
             "VINEWS_STORE_URI": store_uri, "LOG_LEVEL": "WARNING", "DOWNLOAD_DELAY": 0,
             "AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+            "VINEWS_REPORTS_DIR": str(output / "reports"),
         }, {})["replica"]
         expected = portal.expected_items(base_url)
     with open_store(store_uri) as store:

@@ -77,11 +77,19 @@ VINEWS_STORE_URI = "sqlite:///output/vinews.sqlite3"
 
 EXTENSIONS = {
     "vinews_scraper.extensions.DriftMonitor": 500,
+    "vinews_scraper.runs.RunRecorder": 510,
+    "vinews_scraper.runs.CrawlProgress": 520,
 }
 # Alert when more than this share of a portal's articles lack a core field or needed the
 # generic fallback (checked once this many articles are in).
 VINEWS_DRIFT_THRESHOLD = 0.2
 VINEWS_DRIFT_MIN_ITEMS = 20
+# Each crawl of a portal is recorded in the store's `runs` table and reported (JSON and Markdown)
+# under VINEWS_REPORTS_DIR (empty: <VINEWS_OUTPUT_DIR>/reports). A field whose share of the run's
+# articles falls below its threshold raises a "template may have changed" alert.
+VINEWS_REPORTS_DIR = ""
+VINEWS_COVERAGE_THRESHOLDS = {"title": 1.0, "body": 0.95, "published": 0.9}
+VINEWS_PROGRESS_INTERVAL = 60.0  # seconds between progress log lines (0: none)
 
 TELNETCONSOLE_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"

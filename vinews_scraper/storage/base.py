@@ -193,6 +193,17 @@ class Store(ABC):
                 cursor.execute(f"UPDATE {table} SET recorded_at = substr({moment}, 1, 19) || '.000000Z'")
             cursor.execute(f"CREATE INDEX IF NOT EXISTS {table}_recorded_at ON {table} (recorded_at)")
 
+    def _add_runs_table(self, cursor: Any) -> None:
+        """Create the ``runs`` table (one row per crawl of one portal) in stores made before it."""
+        cursor.execute(
+            f"""CREATE TABLE IF NOT EXISTS runs (
+  run_id TEXT PRIMARY KEY, site TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT NOT NULL,
+  finish_reason TEXT, listing_pages BIGINT NOT NULL, article_pages BIGINT NOT NULL,
+  items_new BIGINT NOT NULL, items_updated BIGINT NOT NULL, items_unchanged BIGINT NOT NULL,
+  items_rejected BIGINT NOT NULL, failures {self.json_type} NOT NULL, report TEXT)"""
+        )
+        cursor.execute("CREATE INDEX IF NOT EXISTS runs_site_started ON runs (site, started_at)")
+
     def _create_schema(self) -> None:
         with self._transaction() as cur:
             self._lock_schema(cur)
@@ -200,6 +211,7 @@ class Store(ABC):
                 cur.execute(statement)
             self._add_article_columns(cur)
             self._add_change_tracking(cur)
+            self._add_runs_table(cur)
             cur.execute(
                 self._sql("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING"),
                 ("store_schema_version", STORE_SCHEMA_VERSION),
@@ -566,6 +578,34 @@ class Store(ABC):
                 cur.execute(f"SELECT COUNT(*) FROM {table}")
                 result[table] = cur.fetchone()[0]
         return result
+
+    # -- runs ------------------------------------------------------------------------------
+
+    def add_run(self, run: Mapping) -> None:
+        """Record one finished crawl of one portal (``failures``: counts by kind)."""
+        self._insert("runs", {**run, "failures": self._json_param(dict(run["failures"]))})
+
+    def runs(self, site: str | None = None, limit: int | None = None) -> list[dict]:
+        """Recorded runs, newest first; ``site`` and ``limit`` narrow them."""
+        sql = "SELECT * FROM runs" + (" WHERE site = ?" if site else "") + " ORDER BY started_at DESC, run_id DESC"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        rows = self._rows(sql, (site,) if site else ())
+        for row in rows:
+            row["failures"] = self._json_value(row["failures"])
+        return rows
+
+    def published_month_counts(self, site: str) -> dict[str, int]:
+        """Stored articles of ``site`` per published month (``YYYY-MM``), months with none left out."""
+        with self._read_cursor() as cur:
+            cur.execute(
+                self._sql(
+                    "SELECT substr(published, 1, 7), COUNT(*) FROM articles "
+                    "WHERE site = ? AND published IS NOT NULL GROUP BY substr(published, 1, 7)"
+                ),
+                (site,),
+            )
+            return {month: count for month, count in cur.fetchall()}
 
     # -- lifetime --------------------------------------------------------------------------
 
