@@ -153,6 +153,9 @@ def _meta_line(line: Line) -> _MetaLine | None:
     author = inline_author(text)
     if author:
         spans.append((author[1], author[2]))
+    category = _INLINE_CATEGORY.search(text)
+    if category:
+        spans.append((category.start(), category.end()))
     count = views[0] if views else None
     if count is None and dates:
         rest = _UNLABELLED_COUNTS.match(text[dates[-1].end:])
@@ -180,7 +183,8 @@ def _doc_title_score(text: str, meta: PageMetadata) -> float:
         if not candidate:
             continue
         whole, parts = _title_parts(candidate)
-        if folded == whole or (len(whole) >= 15 and whole in folded):
+        if folded == whole or (len(whole) >= 15 and whole in folded and len(whole) >= 0.6 * len(folded)
+                               and not _SITE_NAME.search(whole)):
             return 4.0
         for part, is_headline in parts:
             matches = folded == part or (len(part) >= 15 and folded.startswith(part)) or (
@@ -238,6 +242,17 @@ _CATEGORY_LABEL = re.compile(
     r"(?i)^(?:" + "|".join(re.escape(label) for label in CATEGORY_LABELS) + r")\s*[:：]\s*(.{2,80})$")
 
 
+_INLINE_CATEGORY = re.compile(
+    r"(?i)(?:^|[|·•–—-]\s*)(?:" + "|".join(re.escape(label) for label in CATEGORY_LABELS)
+    + r")\s*[:：]\s*([^|·•]{2,80}?)\s*(?=$|[|·•])")
+
+
+def _inline_category(text: str) -> str | None:
+    """A category named inside a meta line ("Ngày 24/03/2024 · Chuyên mục: Người cao tuổi")."""
+    m = _INLINE_CATEGORY.search(text) if len(text) <= 200 else None
+    return m.group(1).strip() if m else None
+
+
 def _category_label(text: str) -> str | None:
     """The category named by a "Chuyên mục: X" line."""
     m = _CATEGORY_LABEL.match(text)
@@ -263,7 +278,9 @@ def find_title(lines: list[Line], meta_lines: dict[int, _MetaLine], meta: PageMe
                 return line.index, text, True
         return None, text, True
     best: tuple[float, int] | None = None
-    meta_indices = sorted(meta_lines)
+    text_lines = [line.index for line in lines if line.image is None]
+    position = {index: k for k, index in enumerate(text_lines)}
+    meta_positions = {position[i] for i in meta_lines if i in position}
     for line in lines:
         text = line.text
         if line.image is not None or not 8 <= len(text) <= 400 or len(text.split()) < 2:
@@ -288,11 +305,12 @@ def find_title(lines: list[Line], meta_lines: dict[int, _MetaLine], meta: PageMe
         score += _title_class_score(line)
         if line.bold or line.heading:
             score += 0.5
-        meta_below = any(i - line.index == 1 for i in meta_indices)
-        next_to_meta = meta_below or any(line.index - i == 1 for i in meta_indices)
+        here = position[line.index]
+        meta_below = here + 1 in meta_positions
+        next_to_meta = meta_below or here - 1 in meta_positions
         if meta_below:
             score += 2.5
-        elif next_to_meta or any(i - line.index == 2 for i in meta_indices):
+        elif next_to_meta or here + 2 in meta_positions:
             score += 1.5
         if len(text) >= 30:
             score += 0.5
@@ -314,7 +332,7 @@ def find_title(lines: list[Line], meta_lines: dict[int, _MetaLine], meta: PageMe
     if best and best[0] >= 2.5:
         return best[1], best[2], False
     head = _title_from_head(meta)
-    if head:
+    if head and not _SITE_HEADER.search(head):
         return None, head, False
     if best and best[0] > 0:
         return best[1], best[2], False
@@ -498,12 +516,13 @@ def _first_prose(lines: list[Line], anchor: int) -> int:
     return len(lines)
 
 
-def _separate_publish_date(candidates, chosen: _MetaLine) -> _MetaLine | None:
-    """A publish date on its own line next to an update line ("22/07/2024" above "Cập nhật: …")."""
+def _separate_publish_date(candidates, chosen: _MetaLine, anchor: int) -> _MetaLine | None:
+    """The publish date printed apart from the update line that scored best: next to it, or just
+    under the title ("Thứ hai, 05 Tháng 8 2013" under the title, "Lần cập nhật cuối (…)" at the
+    end)."""
     for score, index, ml in candidates:
-        if ml is chosen or abs(index - chosen.line.index) > 3 or score <= 0:
-            continue
-        if ml.dates[0].label in (None, "published"):
+        near = abs(index - chosen.line.index) <= 3 or 0 < index - anchor <= 4
+        if ml is not chosen and score > 0 and near and ml.dates[0].label in (None, "published"):
             return ml
     return None
 
@@ -546,6 +565,8 @@ def _tail_byline(candidates: list[Line]) -> tuple[str | None, str | None, int]:
             author = labelled_author(text)
         elif author is None and _is_bare_byline(line):
             author = text
+        elif author is not None and is_office(author) and labelled_author(text):
+            author = labelled_author(text)
         elif author is not None and is_office(author) and looks_like_name(text) and len(text) <= 40 \
                 and not labelled_author(candidates[-1].text):
             author = text
@@ -645,7 +666,7 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
             return crumb
     if title_index is not None:
         for line in lines[max(0, title_index - 4):title_index + 8]:
-            labelled = _category_label(line.text)
+            labelled = _category_label(line.text) or _inline_category(line.text)
             if labelled and not line.chrome:
                 return labelled
     if title_index is not None:
@@ -767,7 +788,7 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool) ->
         published, modified = _pick_dates(chosen)
         skip.add(chosen.line.index)
         if published.label == "modified":
-            own_line = _separate_publish_date(candidates, chosen)
+            own_line = _separate_publish_date(candidates, chosen, anchor)
             if own_line is not None:
                 published, modified = own_line.dates[0], published
                 skip.add(own_line.line.index)

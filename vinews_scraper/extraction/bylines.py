@@ -23,7 +23,7 @@ _INLINE_AUTHOR = re.compile(
     r"(?i)(?:^|[|•·–—\-\]]\s*)(tác giả(?:\s+bài viết)?|người viết|tin,?\s*ảnh|bài,?\s*ảnh)"
     r"\s*[:：]\s*([^|•·\[\]]+?)\s*(?=$|[|•·\[\]]|\s[-–—]\s)"
 )
-_UPPER_START = re.compile(r"^[\"“(]?[A-ZÀ-ỸĐ0-9]")
+_OPENING = "\"“('‘["
 _NAME_CONNECTORS = {"-", "–", "—", "và", "&", "/", ",", "(", ")", "của"}
 _SENTENCE_END = re.compile(r"[.!?…:;]$")
 _OFFICE = re.compile(
@@ -33,6 +33,12 @@ _OFFICE = re.compile(
 
 _SECOND_CREDIT = re.compile(r"(?i)[,;]\s*(?:ảnh|ảnh minh họa|video|đồ họa)\s*[:：]")
 _REPORTER = re.compile(r"^(?:PV|Phóng viên)\s+([A-ZÀ-ỸĐ][^:]{1,60})$")
+
+
+def _starts_upper(word: str) -> bool:
+    """The word's first letter is a capital (Vietnamese capitals included)."""
+    word = word.lstrip(_OPENING)
+    return bool(word) and word[0].isupper()
 
 
 def labelled_author(text: str) -> str | None:
@@ -48,7 +54,7 @@ def labelled_author(text: str) -> str | None:
     name = _SECOND_CREDIT.split(m.group(2), maxsplit=1)[0].strip(" .;,")
     if name.count("(") > name.count(")"):
         name += ")"
-    if not name or len(name) > 80 or not _UPPER_START.match(name):
+    if not name or len(name) > 80 or not _starts_upper(name):
         return None
     return name
 
@@ -94,4 +100,4 @@ def looks_like_name(text: str) -> bool:
         return False
     if len(words) == 1 and not (words[0].isupper() or "." in words[0]):
         return False
-    return all(_UPPER_START.match(w) for w in words) and not any(ch.isdigit() for ch in head[:2])
+    return all(_starts_upper(w) for w in words) and not any(ch.isdigit() for ch in head)

@@ -13,7 +13,7 @@ PUBLISHED_LABELS = (
     "posted on", "posted", "published", "ngày",
 )
 MODIFIED_LABELS = (
-    "cập nhật vào ngày", "cập nhật lúc", "cập nhật ngày", "ngày cập nhật", "cập nhật lần cuối",
+    "lần cập nhật cuối", "cập nhật cuối", "cập nhật vào ngày", "cập nhật lúc", "cập nhật ngày", "ngày cập nhật", "cập nhật lần cuối",
     "cập nhật", "sửa đổi", "chỉnh sửa", "last updated", "updated", "modified",
 )
 
@@ -56,7 +56,7 @@ TERMINATORS = (
     "các tin đã đưa", "xem thêm", "tin tức khác", "bài viết khác", "bài trước", "bài tiếp theo",
     "tin mới", "tin mới nhất", "tin xem nhiều", "tin nổi bật", "đọc nhiều", "liên kết website",
     "thống kê truy cập", "xem tin theo ngày", "chia sẻ bài viết", "các bài viết khác",
-    "related", "related articles", "related stories", "related posts", "related news",
+    "nội dung liên quan", "tin bài khác", "bài cùng chuyên mục", "related", "related articles", "related stories", "related posts", "related news",
     "you may also like", "you might also like", "recommended", "recommended for you",
     "more stories", "more from", "most popular", "most read", "latest news", "leave a reply",
     "leave a comment", "popular posts", "recent posts", "about the author",
@@ -80,7 +80,7 @@ CATEGORY_LABELS = ("chuyên mục", "danh mục", "chủ đề", "lĩnh vực", 
 
 # Words that start an office/unit byline ("Văn phòng HĐND-UBND huyện", "BBT").
 OFFICE_WORDS = (
-    "văn phòng", "phòng", "bộ phận", "ban", "trung tâm", "ubnd", "ủy ban", "uỷ ban", "hđnd", "hội", "đoàn",
+    "văn phòng", "phòng", "bộ phận", "trạm", "ban", "trung tâm", "ubnd", "ủy ban", "uỷ ban", "hđnd", "hội", "đoàn",
     "huyện ủy", "huyện uỷ", "thành ủy", "tỉnh ủy", "đảng ủy", "bbt", "ban biên tập", "cổng thông tin",
     "trang thông tin", "đài", "báo", "công an", "chi cục", "sở", "mttq", "ủy ban mttq",
 )

@@ -160,7 +160,7 @@ def is_document_url(url: str) -> bool:
 
 def is_attachment_line(line: Line, base_url: str) -> bool:
     """A line that is a document link with at most a short label ("Tải về: Kế hoạch số 12")."""
-    if len(line.text) > 250 or line.link_chars == 0:
+    if len(line.text) > 250 or line.link_chars == 0 or _SENTENCE_END.search(line.text):
         return False
     for a in line.element.iter("a"):
         url = absolute_url(base_url, a.get("href"))
