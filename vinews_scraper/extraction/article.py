@@ -520,9 +520,11 @@ def _separate_publish_date(candidates, chosen: _MetaLine, anchor: int) -> _MetaL
     """The publish date printed apart from the update line that scored best: next to it, or just
     under the title ("Thứ hai, 05 Tháng 8 2013" under the title, "Lần cập nhật cuối (…)" at the
     end)."""
+    update = chosen.dates[0].value
     for score, index, ml in candidates:
-        near = abs(index - chosen.line.index) <= 3 or 0 < index - anchor <= 4
-        if ml is not chosen and score > 0 and near and ml.dates[0].label in (None, "published"):
+        near = index > anchor and (abs(index - chosen.line.index) <= 3 or index - anchor <= 4)
+        if ml is not chosen and score > 0 and near and ml.dates[0].label in (None, "published") \
+                and ml.dates[0].day <= update[:10]:
             return ml
     return None
 
@@ -682,7 +684,7 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
                 continue
             steps += 1
             if line.chrome or len(text) > 120 or _SENTENCE.search(text) or _SITE_HEADER.search(text) \
-                    or text.startswith(("http://", "https://", "www.")):
+                    or text.startswith(("http://", "https://", "www.")) or _is_menu(line):
                 break
             shared = [el for el in line.ancestors if el in title_line.ancestors]
             if len(shared) < depth - 7:
@@ -701,6 +703,14 @@ def _last_crumb(text: str) -> str | None:
 
 
 _HOME_WORDS = frozenset(("trang chủ", "home", "trang nhất", "trang chính"))
+
+
+def _is_menu(line: Line) -> bool:
+    """A line of three or more links ("Trang chủ - Giới thiệu - Tin tức - Liên hệ")."""
+    if line.link_density <= 0.5:
+        return False
+    texts = (clean_text(text_of(a)) for a in line.element.iter("a") if a.get("href"))
+    return sum(1 for text in texts if text and text in line.text) >= 3
 
 
 def _breadcrumb(crumbs, title: str | None) -> str | None:
