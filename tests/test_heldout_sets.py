@@ -1,20 +1,13 @@
-"""The fourth held-out corpus: markup and wording in none of tests/corpus, tests/heldout, tests/heldout2, tests/heldout3.
+"""The later held-out corpora (tests/heldout4 … tests/heldout7), checked field by field.
 
-Every ``tests/heldout4/<family>/<name>.html`` has a ``<name>.json`` next to it holding
-``{"url": <fetched from>, ["content_type": <HTTP Content-Type header>,] "expected": {<field>: <value>, ...}}``
-written by hand from ``docs/field-rules.md`` (see ``tests/heldout4/README.md`` for what each page
-exercises). The pages were written after the extractor had been tuned on the four earlier corpora,
-without reading its source, in ten CMS / site-builder families none of them uses (Kentico, Sitefinity,
-a PHP ``tintuc.php?id=`` ``<font>`` portal, a Vị Thủy table layout with the date line in the title
-row, provincial department (Sở) portals, Weebly/Wix exports, Tailwind PHP portals, Hugo static sites,
-Nuxt SSR and Odoo website blogs), with at least six pages on Hậu Giang hosts; failures here are findings
-about the extractor, not corpus bugs.
-
-``test_field`` runs the real extraction (``extract_article`` then ``normalize_item``) on the page's
-bytes — passing the recorded HTTP ``Content-Type`` when the JSON has one — and checks one field per
-test, so a failure names the page and the field. The ``test_heldout4_*`` tests check the corpus itself
-(shape of the expected JSON, expected text present on the page, no overlap with the other corpora)
-and do not depend on the extractor.
+Each set was written by hand from ``docs/field-rules.md``, without reading the extractor, in CMS
+families and wordings none of the other corpora uses (see each set's README.md); failures are
+findings about the extractor, not corpus bugs. Every ``<set>/<family>/<name>.html`` has a
+``<name>.json`` with its URL (and, when the page's charset is only in the HTTP header, the
+``content_type``) and the expected fields. ``test_field`` runs the project's extraction and
+normalization once per page and compares one field per test, so a failure names the set, page and
+field; the other tests check the sets themselves (quotas, no overlap with the other corpora, the
+expected text really on the page).
 """
 
 from __future__ import annotations
@@ -22,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -33,14 +27,32 @@ from pipelines.normalize import normalize_item
 from vinews_scraper.extraction import extract_article
 
 TESTS = Path(__file__).parent
-HELDOUT4 = TESTS / "heldout4"
-OTHER_CORPORA = (TESTS / "corpus", TESTS / "heldout", TESTS / "heldout2", TESTS / "heldout3")
+
+
+@dataclass(frozen=True)
+class Quota:
+    """What a set promised: pages, CMS families, pages and distinct hosts on Hậu Giang portals."""
+
+    pages: int
+    families: int
+    haugiang_pages: int
+    haugiang_hosts: int
+
+
+SETS = {
+    "heldout4": Quota(20, 10, 6, 5),
+    "heldout5": Quota(16, 8, 5, 5),
+    "heldout6": Quota(12, 6, 4, 4),
+    "heldout7": Quota(12, 6, 6, 4),
+}
+ALL_CORPORA = [TESTS / "corpus", TESTS / "heldout", TESTS / "heldout2", TESTS / "heldout3",
+               *(TESTS / name for name in SETS)]
 SEED_TEXT = TESTS / "data" / "seed-vithuy-000_5d31fa578c8d1244.txt"
 FIELDS = (
     "title", "published", "published_raw", "modified", "view_count", "author", "source", "category",
     "body", "images", "attachments", "canonical_url",
 )
-CASES = sorted(HELDOUT4.glob("*/*.json"))
+CASES = [case for name in SETS for case in sorted((TESTS / name).glob("*/*.json"))]
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}\+07:00)?$")
 WHITESPACE = re.compile(r"[\s\u00a0\u200b\u2000-\u200a\u202f\u205f\u3000\ufeff]+")
 CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
@@ -48,12 +60,16 @@ HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.IGNORE
 
 
 def case_id(path: Path) -> str:
-    return f"{path.parent.name}/{path.stem}"
+    return f"{path.parent.parent.name}/{path.parent.name}/{path.stem}"
+
+
+def set_cases(name: str) -> list[Path]:
+    return sorted((TESTS / name).glob("*/*.json"))
 
 
 @cache
 def load_case(path: Path) -> tuple[str, dict, bytes, str | None]:
-    """(url, expected fields, page bytes, HTTP Content-Type or None) of one page of tests/heldout4."""
+    """(url, expected fields, page bytes, HTTP Content-Type or None) of one held-out page."""
     data = json.loads(path.read_text(encoding="utf-8"))
     return data["url"], data["expected"], path.with_suffix(".html").read_bytes(), data.get("content_type")
 
@@ -62,8 +78,6 @@ def load_case(path: Path) -> tuple[str, dict, bytes, str | None]:
 def extracted(path: Path) -> dict:
     """The normalized item the project extracts from one held-out page (computed once per page)."""
     url, _, html, content_type = load_case(path)
-    if content_type is None:
-        return normalize_item(extract_article(html, url))
     return normalize_item(extract_article(html, url, content_type=content_type))
 
 
@@ -71,12 +85,11 @@ def extracted(path: Path) -> dict:
 @pytest.mark.parametrize("case", CASES, ids=case_id)
 def test_field(case: Path, field: str) -> None:
     _, expected, _, _ = load_case(case)
-    item = extracted(case)
-    assert item.get(field) == expected[field], f"{case_id(case)}: field {field!r}"
+    assert extracted(case).get(field) == expected[field], f"{case_id(case)}: field {field!r}"
 
 
 # ------------------------------------------------------------------------------------------------
-# The fourth held-out corpus itself
+# The sets themselves
 
 
 def _clean(text: str) -> str:
@@ -113,8 +126,13 @@ def _page_text(html: bytes, content_type: str | None) -> str:
     return _clean(doc.text_content())
 
 
-def _other_cases() -> list[Path]:
-    return [case for corpus in OTHER_CORPORA if corpus.is_dir() for case in sorted(corpus.glob("*/*.json"))]
+def _other_cases(name: str) -> list[Path]:
+    return [case for corpus in _others(name) for case in sorted(corpus.glob("*/*.json"))]
+
+
+def _others(name: str) -> list[Path]:
+    """Every other corpus of saved pages: a held-out set shares nothing with any of them."""
+    return [corpus for corpus in ALL_CORPORA if corpus.name != name and corpus.is_dir()]
 
 
 @cache
@@ -135,23 +153,26 @@ def _is_seed(exp: dict) -> bool:
     return exp["title"] == _seed()["title"]
 
 
-def test_heldout4_size_and_pairs() -> None:
-    pages = sorted(HELDOUT4.glob("*/*.html"))
-    assert {p.with_suffix(".json") for p in pages} == set(CASES), "every page needs its .json and vice versa"
-    assert len(pages) >= 20
-    assert len({p.parent.name for p in pages}) >= 10
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_size_and_pairs(name: str) -> None:
+    pages = sorted((TESTS / name).glob("*/*.html"))
+    assert {p.with_suffix(".json") for p in pages} == set(set_cases(name)), "every page needs its .json"
+    assert len(pages) >= SETS[name].pages
+    assert len({p.parent.name for p in pages}) >= SETS[name].families
 
 
-def test_heldout4_families_are_new() -> None:
-    held = {p.parent.name for p in CASES}
-    other = {p.name for corpus in OTHER_CORPORA if corpus.is_dir() for p in corpus.iterdir() if p.is_dir()}
-    assert not held & other, f"family names reused from another corpus: {sorted(held & other)}"
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_families_are_new(name: str) -> None:
+    held = {p.parent.name for p in set_cases(name)}
+    other = {p.name for corpus in _others(name) for p in corpus.iterdir() if p.is_dir()}
+    assert not held & other, f"family names shared with another corpus: {sorted(held & other)}"
 
 
-def test_heldout4_wording_is_new() -> None:
-    """No page URL, title or long body paragraph is taken over from another corpus (the seed excepted)."""
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_wording_is_new(name: str) -> None:
+    """No page URL, title or long body paragraph is shared with another corpus (the seed excepted)."""
     seen_urls, seen_texts = set(), set()
-    for case in _other_cases():
+    for case in _other_cases(name):
         data = json.loads(case.read_text(encoding="utf-8"))
         seen_urls.add(data["url"])
         if _is_seed(data["expected"]):
@@ -159,30 +180,32 @@ def test_heldout4_wording_is_new() -> None:
         seen_texts.add(data["expected"]["title"])
         seen_texts.update(p for p in data["expected"]["body"].split("\n\n") if len(p) >= 40)
     own_texts: dict[str, str] = {}
-    for case in CASES:
+    for case in set_cases(name):
         url, exp, _, _ = load_case(case)
-        assert url not in seen_urls, f"{case_id(case)}: URL already used by another corpus"
+        assert url not in seen_urls, f"{case_id(case)}: URL also used by another corpus"
         seen_urls.add(url)
         if _is_seed(exp):
             continue
         texts = [exp["title"], *(p for p in exp["body"].split("\n\n") if len(p) >= 40)]
         reused = [t for t in texts if t in seen_texts]
-        assert not reused, f"{case_id(case)}: text already in another corpus: {reused[0][:80]!r}"
+        assert not reused, f"{case_id(case)}: text also in another corpus: {reused[0][:80]!r}"
         for text in texts:
             assert text not in own_texts, f"{case_id(case)}: text also on {own_texts[text]}: {text[:80]!r}"
             own_texts[text] = case_id(case)
 
 
-def test_heldout4_emphasises_haugiang_portals() -> None:
-    hosts = [urlsplit(load_case(case)[0]).hostname for case in CASES]
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_emphasises_haugiang_portals(name: str) -> None:
+    hosts = [urlsplit(load_case(case)[0]).hostname for case in set_cases(name)]
     haugiang = [host for host in hosts if host == "haugiang.gov.vn" or host.endswith(".haugiang.gov.vn")]
-    assert len(haugiang) >= 6
-    assert len(set(haugiang)) >= 5, "several Hậu Giang hosts, not one"
+    assert len(haugiang) >= SETS[name].haugiang_pages
+    assert len(set(haugiang)) >= SETS[name].haugiang_hosts, "several Hậu Giang hosts, not one"
 
 
-def test_heldout4_charsets() -> None:
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_charsets(name: str) -> None:
     """Every page declares its charset (in a <meta> or the recorded HTTP header) and decodes with it."""
-    for case in CASES:
+    for case in set_cases(name):
         _, _, html, content_type = load_case(case)
         declared = _declared(html, content_type)
         assert declared, f"{case_id(case)}: no charset declared"
@@ -190,7 +213,7 @@ def test_heldout4_charsets() -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
-def test_heldout4_expected_shape(case: Path) -> None:
+def test_expected_shape(case: Path) -> None:
     url, exp, _, content_type = load_case(case)
     assert url.startswith(("http://", "https://"))
     assert content_type is None or content_type.startswith("text/html")
@@ -217,7 +240,7 @@ def test_heldout4_expected_shape(case: Path) -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
-def test_heldout4_expected_text_is_on_the_page(case: Path) -> None:
+def test_expected_text_is_on_the_page(case: Path) -> None:
     _, exp, html, content_type = load_case(case)
     text = _page_text(html, content_type)
     expected_texts = [exp["title"], exp["published_raw"], exp["author"], exp["source"]]
@@ -241,7 +264,7 @@ def test_heldout4_expected_text_is_on_the_page(case: Path) -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
-def test_heldout4_no_date_means_no_date_text(case: Path) -> None:
+def test_no_date_means_no_date_text(case: Path) -> None:
     """A page expected to have no date prints none in its article header, and carries no metadata date."""
     _, exp, html, content_type = load_case(case)
     if exp["published"] is not None:
