@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import ipaddress
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import NamedTuple
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import media, render
+from .loopback import LoopbackServer, OwnedHTTPServer
 from .portal import Portal
 
 
@@ -60,7 +59,7 @@ def respond(portal: Portal, target: str, base_url: str) -> Response:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    server: "_HTTPServer"
+    server: OwnedHTTPServer
 
     def do_GET(self) -> None:
         self._answer(send_body=True)
@@ -69,7 +68,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(send_body=False)
 
     def _answer(self, send_body: bool) -> None:
-        replica = self.server.replica
+        replica = self.server.owner
         replica.requests.append(self.path)  # list.append is atomic: safe from handler threads
         response = respond(replica.portal, self.path, replica.base_url)
         self.send_response(response.status)
@@ -83,54 +82,17 @@ class _Handler(BaseHTTPRequestHandler):
         """Silent: tests assert on ``ReplicaServer.requests`` instead."""
 
 
-class _HTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], replica: "ReplicaServer"):
-        self.replica = replica
-        super().__init__(address, _Handler)
-
-
-class ReplicaServer:
+class ReplicaServer(LoopbackServer):
     """The portal served from a daemon thread on a loopback address; ``port=0`` picks a free port.
 
     >>> with ReplicaServer(Portal.generate()) as server:
     ...     server.base_url  # e.g. http://127.0.0.1:41234
     """
 
+    handler = _Handler
+    thread_name = "replica-server"
+
     def __init__(self, portal: Portal, host: str = "127.0.0.1", port: int = 0):
-        if not ipaddress.ip_address(host).is_loopback:
-            raise ValueError(f"the replica serves on a loopback address only, not {host!r}")
-        self.portal, self.host, self.port = portal, host, port
-        self.base_url = ""
-        self._httpd: _HTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        super().__init__(host, port)
+        self.portal = portal
         self.requests: list[str] = []  # every requested path (with its query), in arrival order
-
-    def start(self) -> str:
-        """Start serving and return the base URL, e.g. ``http://127.0.0.1:41234``."""
-        self._httpd = _HTTPServer((self.host, self.port), self)
-        self.port = self._httpd.server_address[1]
-        self.base_url = f"http://{self.host}:{self.port}"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="replica-server", daemon=True)
-        self._thread.start()
-        return self.base_url
-
-    def stop(self) -> None:
-        if self._httpd:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._thread.join()
-            self._httpd = self._thread = None
-
-    def __enter__(self) -> "ReplicaServer":
-        self.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-    @property
-    def address(self) -> tuple[str, int]:
-        """The (host, port) the listening socket is bound to."""
-        return self._httpd.server_address[:2] if self._httpd else (self.host, self.port)

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import ipaddress
 import json
 import re
 import threading
@@ -30,11 +29,12 @@ import urllib.request
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import NamedTuple
 from urllib.parse import parse_qs, quote_plus, unquote_plus, urljoin, urlsplit
 
 from ..wayback import host_of_key, url_key
+from .loopback import LoopbackServer, OwnedHTTPServer
 
 CDX_COLUMNS = ("urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length")
 _REPLAY_PATH = re.compile(r"^/web/(\d{1,14})(?:[a-z]{2}_)?/(.+)$", re.DOTALL)
@@ -188,11 +188,11 @@ class Hit(NamedTuple):
 
 
 class _Handler(BaseHTTPRequestHandler):
-    server: "_HTTPServer"
+    server: OwnedHTTPServer
 
     def do_GET(self) -> None:
         arrived = time.monotonic()
-        wayback = self.server.wayback
+        wayback = self.server.owner
         with wayback.counter_lock:
             wayback.count += 1
             limited = bool(wayback.rate_limit_every) and wayback.count % wayback.rate_limit_every == 0
@@ -233,51 +233,21 @@ class _Handler(BaseHTTPRequestHandler):
         """Silent: tests read ``WaybackServer.hits``."""
 
 
-class _HTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], wayback: "WaybackServer"):
-        self.wayback = wayback
-        super().__init__(address, _Handler)
-
-
-class WaybackServer:
+class WaybackServer(LoopbackServer):
     """The archive served from a daemon thread on a loopback address (``port=0``: a free one)."""
+
+    handler = _Handler
+    thread_name = "wayback-server"
 
     def __init__(self, archive: WaybackArchive, *, cdx_page_size: int = 150_000,
                  rate_limit_every: int = 0, repeat_row_every: int = 0,
                  host: str = "127.0.0.1", port: int = 0):
-        if not ipaddress.ip_address(host).is_loopback:
-            raise ValueError(f"the mock archive serves on a loopback address only, not {host!r}")
-        self.archive, self.host, self.port = archive, host, port
+        super().__init__(host, port)
+        self.archive = archive
         self.cdx_page_size = cdx_page_size
         self.rate_limit_every, self.repeat_row_every = rate_limit_every, repeat_row_every
         self.hits: list[Hit] = []
         self.cdx_rows_sent = 0
         self.count = 0
         self.counter_lock = threading.Lock()
-        self.base_url = ""
-        self._httpd: _HTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
-    def start(self) -> str:
-        self._httpd = _HTTPServer((self.host, self.port), self)
-        self.port = self._httpd.server_address[1]
-        self.base_url = f"http://{self.host}:{self.port}"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="wayback-server", daemon=True)
-        self._thread.start()
-        return self.base_url
-
-    def stop(self) -> None:
-        if self._httpd:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._thread.join()
-            self._httpd = self._thread = None
-
-    def __enter__(self) -> "WaybackServer":
-        self.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
