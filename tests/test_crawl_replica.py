@@ -48,6 +48,10 @@ class Replica:
         article_urls = {item["url"] for item in self.portal.expected_items(self.base_url)}
         return [p for p in requests if self.base_url + p in article_urls]
 
+    def listing_paths(self, requests) -> list[str]:
+        categories = {c.path for c in self.portal.categories}
+        return [p for p in requests if p.split("?")[0] in categories]
+
 
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):
@@ -101,7 +105,7 @@ def test_second_crawl_records_current_view_counts_from_listings(crawled):
     replica = crawled["replica"]
     expected = {i["url"]: i["view_count"] for i in replica.portal.expected_items(replica.base_url)}
     with open_store(replica.store_uri) as store:
-        for item in crawled["stored_first"][:20]:
+        for item in crawled["stored_first"][-20:]:  # the newest: an incremental crawl stops before old ones
             observations = store.view_observations(item["url"])
             seen = [o["view_count"] for o in observations]
             if item["view_count"] is None:
@@ -127,6 +131,54 @@ def test_crawl_options_limit_what_is_fetched(tmp_path):
         want = {url for url, i in truth.items() if i["published"][:10] >= since}
         assert fetched == want - first
         assert {i["url"] for i in replica.stored()} == want | first
+    finally:
+        replica.server.stop()
+
+
+def test_recrawl_stops_after_known_articles_and_full_walks_every_page(tmp_path):
+    replica = Replica(tmp_path, articles=60)
+    try:
+        result = replica.crawl()
+        assert result.returncode == 0, result.stderr[-2000:]
+        all_pages = sorted(replica.listing_paths(replica.server.requests))
+        first_pages = sorted(c.path for c in replica.portal.categories)
+        assert len(all_pages) == 10 and len(first_pages) == 5
+        new = sorted(a.path for a in replica.portal.publish(3))
+        del replica.server.requests[:]
+        result = replica.crawl("--set", "VINEWS_INCREMENTAL_STOP_AFTER=5")
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert sorted(replica.listing_paths(replica.server.requests)) == first_pages
+        assert sorted(replica.article_paths(replica.server.requests)) == new
+        del replica.server.requests[:]
+        result = replica.crawl("--full", "--set", "VINEWS_INCREMENTAL_STOP_AFTER=5")
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert sorted(replica.listing_paths(replica.server.requests)) == all_pages
+        assert replica.article_paths(replica.server.requests) == []
+        with open_store(replica.store_uri) as store:
+            assert [r["full_walk"] for r in store.runs(site="replica")] == [1, 0, 1]
+        assert len(replica.stored()) == 63
+    finally:
+        replica.server.stop()
+
+
+def test_taken_down_article_is_kept_marked_and_exported(tmp_path):
+    replica = Replica(tmp_path, articles=20)
+    try:
+        assert replica.crawl().returncode == 0
+        gone = replica.portal.articles[4]
+        url = replica.base_url + gone.path
+        replica.portal.take_down(gone)
+        result = replica.crawl("--refresh")
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert "1 failed" in result.stdout
+        with open_store(replica.store_uri) as store:
+            (failure,) = store.failures()
+            assert (failure["url"], failure["status"], failure["reason"]) == (url, 410, "HTTP 410")
+            assert store.taken_down("replica") == {url: failure["failed_at"]}
+            assert store.get_article(url)["title"] == gone.title
+        assert len(replica.stored()) == 20
+        lines = (tmp_path / "out" / "articles-replica.jsonl").read_text(encoding="utf-8").splitlines()
+        assert url in {json.loads(line)["url"] for line in lines} and len(lines) == 20
     finally:
         replica.server.stop()
 

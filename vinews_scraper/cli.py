@@ -130,8 +130,8 @@ def cmd_crawl(args) -> int:
     if not sites:
         print("vinews: name a portal (see `vinews sites`), a listing URL, or --all", file=sys.stderr)
         return 2
-    if args.from_wayback and (args.max_pages or args.discover):
-        print("vinews: --max-pages and --discover do not apply to --from-wayback", file=sys.stderr)
+    if args.from_wayback and (args.max_pages or args.discover or args.full):
+        print("vinews: --max-pages, --discover and --full do not apply to --from-wayback", file=sys.stderr)
         return 2
     if not args.from_wayback and (args.from_day or args.to_day):
         print("vinews: --from and --to bound Wayback Machine captures: add --from-wayback", file=sys.stderr)
@@ -151,7 +151,7 @@ def cmd_crawl(args) -> int:
         all_stats = run_crawl(sites, overrides, {**spider_args, "from_day": args.from_day,
                                                  "to_day": args.to_day}, WaybackSpider)
     else:
-        spider_args.update(max_pages=args.max_pages, discover=True if args.discover else None)
+        spider_args.update(max_pages=args.max_pages, discover=True if args.discover else None, full=args.full)
         all_stats = run_crawl(sites, overrides, spider_args)
     store_uri = _store_uri(args)
     failed = False
@@ -392,6 +392,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-pages", type=int, help="listing pages to walk per listing")
     p.add_argument("--max-articles", type=int, help="new articles to fetch per portal")
     p.add_argument("--refresh", action="store_true", help="fetch stored articles again")
+    p.add_argument("--full", action="store_true",
+                   help="walk every listing to its end (default: stop after VINEWS_INCREMENTAL_STOP_AFTER "
+                        "stored articles in a row, unless no full walk within VINEWS_FULL_REWALK_DAYS)")
     p.add_argument("--discover", action="store_true",
                    help="also read robots.txt/sitemap.xml sitemaps (always on for listing URLs)")
     p.add_argument("--from-wayback", action="store_true",

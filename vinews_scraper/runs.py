@@ -190,6 +190,7 @@ class RunRecorder:
             **{f"items_{s}": stats.get(f"vinews/articles_{s}", 0) for s in STORED},
             "items_rejected": stats.get("vinews/items_rejected", 0),
             "failures": failure_counts(stats),
+            "full_walk": int(stats["vinews/full_walk"]) if "vinews/full_walk" in stats else None,
         }
         directory = Path(self.settings.get("VINEWS_REPORTS_DIR")
                          or Path(self.settings.get("VINEWS_OUTPUT_DIR", "output")) / "reports")

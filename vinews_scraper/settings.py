@@ -90,6 +90,11 @@ VINEWS_DRIFT_MIN_ITEMS = 20
 VINEWS_REPORTS_DIR = ""
 VINEWS_COVERAGE_THRESHOLDS = {"title": 1.0, "body": 0.95, "published": 0.9}
 VINEWS_PROGRESS_INTERVAL = 60.0  # seconds between progress log lines (0: none)
+# Incremental crawls: a listing is walked no further once this many consecutive rows are stored
+# articles (0: always to the end); every listing is walked to its end (a full walk, also
+# `vinews crawl --full`) when the store has no full walk of the portal within this many days (0: never).
+VINEWS_INCREMENTAL_STOP_AFTER = 20
+VINEWS_FULL_REWALK_DAYS = 30
 
 TELNETCONSOLE_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"

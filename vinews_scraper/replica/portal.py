@@ -156,6 +156,7 @@ class Portal:
     _by_path: dict[str, Article] = field(default_factory=dict, repr=False)
     _titles: set[str] = field(default_factory=set, repr=False)
     _media: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
+    _gone: set[str] = field(default_factory=set, repr=False)
 
     @classmethod
     def generate(cls, seed: int = 2021, articles: int = 240) -> "Portal":
@@ -263,6 +264,9 @@ class Portal:
     def article_at(self, path: str) -> Article | None:
         return self._by_path.get(path)
 
+    def is_taken_down(self, path: str) -> bool:
+        return path in self._gone
+
     def category_at(self, path: str) -> Category | None:
         return next((c for c in self.categories if c.path == path), None)
 
@@ -306,6 +310,11 @@ class Portal:
                 self._add(article)
                 added.append(article)
             return added
+
+    def take_down(self, article: Article) -> None:
+        """Make ``article``'s page answer 410 Gone (the listings still link it)."""
+        with self.lock:
+            self._gone.add(article.path)
 
     def bump_views(self, delta: int) -> None:
         """Raise every article's view count by ``delta``."""

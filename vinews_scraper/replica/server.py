@@ -48,6 +48,8 @@ def respond(portal: Portal, target: str, base_url: str) -> Response:
             return _html(200, render.admin(portal))
         if path == "/":
             return _html(200, render.home(portal))
+        if portal.is_taken_down(path):
+            return _html(410, render.not_found(portal))
         article = portal.article_at(path)
         if article:
             return _html(200, render.article_page(portal, article, base_url), article.charset)

@@ -7,7 +7,7 @@ item is the pipelines' business.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from urllib.parse import urljoin
 
 import scrapy
@@ -22,6 +22,10 @@ from ..middlewares import OffsiteRequest
 from ..registry import Site, default_registry, load_registry
 from ..storage import store_for_crawler
 from ..warc import capture_of
+
+
+# What a stored article's page answering with these statuses means: the portal took it down.
+TAKEN_DOWN_STATUSES = (404, 410)
 
 
 def utc_now() -> str:
@@ -50,6 +54,17 @@ def _positive(value) -> int | None:
     return int(value) if value not in (None, "", "0", 0) else None
 
 
+def rewalk_due(last_full_walk: str | None, days: int | None, now: datetime | None = None) -> bool:
+    """Whether a crawl must walk every listing to its end: no full walk (``started_at``,
+    ``YYYY-MM-DDTHH:MM:SSZ``) within ``days`` days; never when ``days`` is None."""
+    if days is None:
+        return False
+    if last_full_walk is None:
+        return True
+    last = datetime.strptime(last_full_walk, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    return (now or datetime.now(timezone.utc)) - last >= timedelta(days=days)
+
+
 class PortalSpider(scrapy.Spider):
     """Crawl one registered portal: ``scrapy crawl portal -a site=vithuy``.
 
@@ -57,14 +72,18 @@ class PortalSpider(scrapy.Spider):
     ``max_pages`` (listing pages per listing), ``max_articles``, ``refresh`` (re-fetch stored
     articles), ``registry`` (an extra registry TOML file whose sites are added), ``discover``
     (also read the sitemaps of robots.txt and /sitemap.xml; on by default for a portal with the
-    generic profile). Feeds that listing pages advertise are always read.
+    generic profile), ``full`` (walk every listing to its end). Feeds that listing pages advertise
+    are always read.
+
+    Otherwise a listing stops after ``VINEWS_INCREMENTAL_STOP_AFTER`` consecutive stored articles,
+    unless the store has no full walk of the portal within ``VINEWS_FULL_REWALK_DAYS`` days.
     """
 
     name = "portal"
 
     def __init__(self, site: str | Site | None = None, since: str | None = None,
                  max_pages=None, max_articles=None, refresh=False, registry: str | None = None,
-                 discover=None, **kwargs):
+                 discover=None, full=False, **kwargs):
         super().__init__(**kwargs)
         if isinstance(site, Site):
             self.site = site
@@ -82,9 +101,12 @@ class PortalSpider(scrapy.Spider):
         self.max_pages = _positive(max_pages)
         self.max_articles = _positive(max_articles)
         self.refresh = _flag(refresh)
+        self.full = _flag(full)
         self.discover = self.site.family.name == "generic" if discover in (None, "") else _flag(discover)
         self.allowed_domains = sorted({h.split(":")[0] for h in self.site.hosts})
-        self.known_urls: set[str] = set()
+        self.known_urls: set[str] = set()  # stored articles not to fetch again
+        self.stored_urls: set[str] = set()
+        self.stop_after: int | None = None
         self.requested_articles = 0
 
     @classmethod
@@ -92,14 +114,20 @@ class PortalSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         # Attachments are kept only in the WARC files: fetched only when capture is on.
         spider.fetch_attachments = crawler.settings.getbool("VINEWS_WARC_ENABLED")
+        store = store_for_crawler(crawler)
+        spider.stored_urls = store.known_article_urls(spider.site.key)
         if not spider.refresh:
-            spider.known_urls = store_for_crawler(crawler).known_article_urls(spider.site.key)
+            spider.known_urls = spider.stored_urls
+        spider.stop_after = _positive(crawler.settings.get("VINEWS_INCREMENTAL_STOP_AFTER"))
+        days = _positive(crawler.settings.get("VINEWS_FULL_REWALK_DAYS"))
+        spider.full = spider.full or rewalk_due(store.last_full_walk(spider.site.key), days)
         return spider
 
     async def start(self):
+        self.crawler.stats.set_value("vinews/full_walk", self.full)  # the run records it
         for url in self.site.listing_urls:
             yield scrapy.Request(url, callback=self.parse_listing, errback=self.record_failure,
-                                 cb_kwargs={"page": 1})
+                                 cb_kwargs={"page": 1, "known_streak": 0})
         if self.discover:
             root = self.site.listing_urls[0]
             yield scrapy.Request(urljoin(root, "/robots.txt"), callback=self.parse_robots,
@@ -125,7 +153,16 @@ class PortalSpider(scrapy.Spider):
             self.requested_articles += 1
             yield response.follow(url, callback=self.parse_article, errback=self.record_failure)
 
-    def parse_listing(self, response, page: int):
+    def _known_streak(self, urls, streak: int) -> tuple[int, bool]:
+        """The run of consecutive stored articles after ``urls`` (continuing ``streak``), and
+        whether a run reached ``stop_after`` among them (never in a full walk)."""
+        reached = False
+        for url in urls:
+            streak = streak + 1 if url in self.known_urls else 0
+            reached |= not self.full and self.stop_after is not None and streak >= self.stop_after
+        return streak, reached
+
+    def parse_listing(self, response, page: int, known_streak: int = 0):
         self.crawler.stats.inc_value("vinews/listing_pages")
         try:
             listing = extract_listing(response.body, response.url, site=self.site,
@@ -142,10 +179,13 @@ class PortalSpider(scrapy.Spider):
                 yield output
         for feed in listing.feeds:
             yield response.follow(feed, callback=self.parse_feed, errback=self.record_failure)
+        streak, caught_up = self._known_streak([row.url for row in listing.rows], known_streak)
         more_pages = self.max_pages is None or page < self.max_pages
-        if listing.next_page and more_pages and not reached_old:
-            yield response.follow(listing.next_page, callback=self.parse_listing,
-                                  errback=self.record_failure, cb_kwargs={"page": page + 1})
+        if listing.next_page and caught_up:
+            self.crawler.stats.inc_value("vinews/listings_stopped_known")
+        elif listing.next_page and more_pages and not reached_old:
+            yield response.follow(listing.next_page, callback=self.parse_listing, errback=self.record_failure,
+                                  cb_kwargs={"page": page + 1, "known_streak": streak})
 
     def parse_feed(self, response):
         self.crawler.stats.inc_value("vinews/feeds")
@@ -221,8 +261,16 @@ class PortalSpider(scrapy.Spider):
         kind, reason, status = failure_details(failure)
         self.crawler.stats.inc_value(f"vinews/failures/{kind}")
         self.logger.warning("failed %s: %s", request.url, reason)
+        failed_at = utc_now()
+        if status in TAKEN_DOWN_STATUSES and request.url in self.stored_urls:
+            self.note_taken_down(request.url, failed_at)
         yield FailureItem(url=request.url, site=self.site.key, kind=kind, reason=reason,
-                          status=status, failed_at=utc_now())
+                          status=status, failed_at=failed_at)
+
+    def note_taken_down(self, url: str, at: str) -> None:
+        """A stored article whose page is gone is marked taken down in the store, never deleted."""
+        if store_for_crawler(self.crawler).mark_taken_down(url, at):
+            self.crawler.stats.inc_value("vinews/articles_taken_down")
 
 
 def _site_spider(site: Site) -> type[PortalSpider]:

@@ -203,6 +203,13 @@ class Store(ABC):
   items_rejected BIGINT NOT NULL, failures {self.json_type} NOT NULL, report TEXT)"""
         )
         cursor.execute("CREATE INDEX IF NOT EXISTS runs_site_started ON runs (site, started_at)")
+        if "full_walk" not in self._column_names(cursor, "runs"):  # 1: every listing walked to its end
+            cursor.execute("ALTER TABLE runs ADD COLUMN full_walk INTEGER")
+
+    def _add_taken_down(self, cursor: Any) -> None:
+        """Give ``articles`` its nullable ``taken_down_at`` (when a stored article's page went 404/410)."""
+        if "taken_down_at" not in self._column_names(cursor, "articles"):
+            cursor.execute("ALTER TABLE articles ADD COLUMN taken_down_at TEXT")
 
     def _create_schema(self) -> None:
         with self._transaction() as cur:
@@ -212,6 +219,7 @@ class Store(ABC):
             self._add_article_columns(cur)
             self._add_change_tracking(cur)
             self._add_runs_table(cur)
+            self._add_taken_down(cur)
             cur.execute(
                 self._sql("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING"),
                 ("store_schema_version", STORE_SCHEMA_VERSION),
@@ -242,7 +250,7 @@ class Store(ABC):
         """Insert or refresh one article by url: "new", "updated" (content changed) or "unchanged".
 
         An update first keeps the replaced content in ``article_versions``; ``changed_at`` moves
-        when the content or the view count changes.
+        when the content or the view count changes. A successful fetch clears ``taken_down_at``.
         """
         params = self._article_params(item)
         now = _store_clock()
@@ -273,7 +281,7 @@ class Store(ABC):
             cur.execute(
                 self._sql(
                     f"UPDATE articles SET {assignments}, last_seen_at = ?, "
-                    "changed_at = COALESCE(?, changed_at) WHERE url = ?"
+                    "changed_at = COALESCE(?, changed_at), taken_down_at = NULL WHERE url = ?"
                 ),
                 (*(params[f] for f in changed), now, changed_at, params["url"]),
             )
@@ -307,6 +315,25 @@ class Store(ABC):
         with self._read_cursor() as cur:
             cur.execute(self._sql("SELECT url FROM articles WHERE site = ?"), (site,))
             return {url for (url,) in cur.fetchall()}
+
+    def mark_taken_down(self, url: str, at: datetime | str | None = None) -> bool:
+        """Note that the stored article at ``url`` answered 404/410; True when newly noted (the
+        first time is kept, the article is never deleted)."""
+        with self._transaction() as cur:
+            cur.execute(
+                self._sql("UPDATE articles SET taken_down_at = ? WHERE url = ? AND taken_down_at IS NULL"),
+                (utc_timestamp(at), url),
+            )
+            return cur.rowcount == 1
+
+    def taken_down(self, site: str) -> dict[str, str]:
+        """``taken_down_at`` of each stored article of ``site`` whose page was taken down, by url."""
+        with self._read_cursor() as cur:
+            cur.execute(
+                self._sql("SELECT url, taken_down_at FROM articles WHERE site = ? AND taken_down_at IS NOT NULL"),
+                (site,),
+            )
+            return dict(cur.fetchall())
 
     def first_url_with_hash(self, content_hash: str, exclude_site: str) -> str | None:
         """Url of the earliest-seen article with ``content_hash`` on a site other than ``exclude_site``."""
@@ -594,6 +621,12 @@ class Store(ABC):
         for row in rows:
             row["failures"] = self._json_value(row["failures"])
         return rows
+
+    def last_full_walk(self, site: str) -> str | None:
+        """``started_at`` of the newest recorded full walk of ``site``, or None."""
+        with self._read_cursor() as cur:
+            cur.execute(self._sql("SELECT MAX(started_at) FROM runs WHERE site = ? AND full_walk = 1"), (site,))
+            return cur.fetchone()[0]
 
     def published_month_counts(self, site: str) -> dict[str, int]:
         """Stored articles of ``site`` per published month (``YYYY-MM``), months with none left out."""
