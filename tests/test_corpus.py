@@ -12,71 +12,38 @@ not depend on the extractor's behaviour.
 
 from __future__ import annotations
 
-import json
-import re
-import unicodedata
-from functools import lru_cache
 from pathlib import Path
 
-import lxml.html
 import pytest
-
-from pipelines.normalize import normalize_item
-from vinews_scraper.extraction import extract_article
-
-CORPUS = Path(__file__).parent / "corpus"
-FIELDS = (
-    "title", "published", "published_raw", "modified", "view_count", "author", "source", "category",
-    "body", "images", "attachments", "canonical_url",
+from saved_pages import (
+    CHARSET,
+    DATE,
+    FIELDS,
+    TESTS,
+    clean,
+    extracted,
+    load_case,
+    page_text,
 )
+
+CORPUS = TESTS / "corpus"
 CASES = sorted(CORPUS.glob("*/*.json"))
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}\+07:00)?$")
-WHITESPACE = re.compile(r"[\s\u00a0\u200b\u2000-\u200a\u202f\u205f\u3000\ufeff]+")
-CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
 def case_id(path: Path) -> str:
     return f"{path.parent.name}/{path.stem}"
 
 
-@lru_cache(maxsize=None)
-def load_case(path: Path) -> tuple[str, dict, bytes]:
-    """(url, expected fields, page bytes) of one corpus page."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return data["url"], data["expected"], path.with_suffix(".html").read_bytes()
-
-
-@lru_cache(maxsize=None)
-def extracted(path: Path) -> dict:
-    """The normalized item the project extracts from one corpus page (computed once per page)."""
-    url, _, html = load_case(path)
-    return normalize_item(extract_article(html, url))
-
-
 @pytest.mark.parametrize("field", FIELDS)
 @pytest.mark.parametrize("case", CASES, ids=case_id)
 def test_field(case: Path, field: str) -> None:
-    _, expected, _ = load_case(case)
+    _, expected, _, _ = load_case(case)
     item = extracted(case)
     assert item.get(field) == expected[field], f"{case_id(case)}: field {field!r}"
 
 
 # ------------------------------------------------------------------------------------------------
 # The corpus itself
-
-
-def _clean(text: str) -> str:
-    return unicodedata.normalize("NFC", WHITESPACE.sub(" ", text)).strip()
-
-
-def _page_text(html: bytes) -> str:
-    """All visible text of a page, decoded by its declared charset (UTF-8 when none)."""
-    declared = CHARSET.search(html[:4096])
-    encoding = declared.group(1).decode("ascii") if declared else "utf-8"
-    doc = lxml.html.document_fromstring(html.decode(encoding))
-    for node in doc.xpath("//script|//style|//noscript"):
-        node.drop_tree()
-    return _clean(doc.text_content())
 
 
 def test_corpus_size_and_pairs() -> None:
@@ -94,7 +61,7 @@ def test_corpus_has_both_encoding_cases() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
 def test_corpus_expected_shape(case: Path) -> None:
-    url, exp, _ = load_case(case)
+    url, exp, _, _ = load_case(case)
     assert url.startswith(("http://", "https://"))
     assert tuple(exp) == FIELDS
     for field in ("published", "modified"):
@@ -109,16 +76,16 @@ def test_corpus_expected_shape(case: Path) -> None:
         assert set(attachment) == {"url", "title"}
         assert attachment["url"].startswith(("http://", "https://"))
     paragraphs = exp["body"].split("\n\n")
-    assert all(p and p == _clean(p) for p in paragraphs), "body paragraphs must be cleaned and non-empty"
+    assert all(p and p == clean(p) for p in paragraphs), "body paragraphs must be cleaned and non-empty"
     for field in ("title", "published_raw", "author", "source", "category"):
         value = exp[field]
-        assert value is None or (value and value == _clean(value)), field
+        assert value is None or (value and value == clean(value)), field
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
 def test_corpus_expected_text_is_on_the_page(case: Path) -> None:
-    _, exp, html = load_case(case)
-    text = _page_text(html)
+    _, exp, html, _ = load_case(case)
+    text = page_text(html, None)
     expected_texts = [exp["title"], exp["published_raw"], exp["author"], exp["source"]]
     expected_texts += exp["body"].split("\n\n")
     expected_texts += [image["caption"] for image in exp["images"]]

@@ -14,49 +14,27 @@ test, so a failure names the page and the field. The ``test_heldout_*`` tests ch
 
 from __future__ import annotations
 
-import json
-import re
-import unicodedata
-from functools import lru_cache
 from pathlib import Path
 
-import lxml.html
 import pytest
-
-from pipelines.normalize import normalize_item
-from vinews_scraper.extraction import extract_article
-
-HELDOUT = Path(__file__).parent / "heldout"
-DEV_CORPUS = Path(__file__).parent / "corpus"
-FIELDS = (
-    "title", "published", "published_raw", "modified", "view_count", "author", "source", "category",
-    "body", "images", "attachments", "canonical_url",
+from saved_pages import (
+    CHARSET,
+    FIELDS,
+    TESTS,
+    check_expected_shape,
+    check_expected_text_is_on_the_page,
+    extracted,
+    load_case,
+    page_text,
 )
+
+HELDOUT = TESTS / "heldout"
+DEV_CORPUS = TESTS / "corpus"
 CASES = sorted(HELDOUT.glob("*/*.json"))
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}\+07:00)?$")
-WHITESPACE = re.compile(r"[\s\u00a0\u200b\u2000-\u200a\u202f\u205f\u3000\ufeff]+")
-CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
-HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
 
 
 def case_id(path: Path) -> str:
     return f"{path.parent.name}/{path.stem}"
-
-
-@lru_cache(maxsize=None)
-def load_case(path: Path) -> tuple[str, dict, bytes, str | None]:
-    """(url, expected fields, page bytes, HTTP Content-Type or None) of one held-out page."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return data["url"], data["expected"], path.with_suffix(".html").read_bytes(), data.get("content_type")
-
-
-@lru_cache(maxsize=None)
-def extracted(path: Path) -> dict:
-    """The normalized item the project extracts from one held-out page (computed once per page)."""
-    url, _, html, content_type = load_case(path)
-    if content_type is None:
-        return normalize_item(extract_article(html, url))
-    return normalize_item(extract_article(html, url, content_type=content_type))
 
 
 @pytest.mark.parametrize("field", FIELDS)
@@ -69,28 +47,6 @@ def test_field(case: Path, field: str) -> None:
 
 # ------------------------------------------------------------------------------------------------
 # The held-out corpus itself
-
-
-def _clean(text: str) -> str:
-    return unicodedata.normalize("NFC", WHITESPACE.sub(" ", text)).strip()
-
-
-def _encoding(html: bytes, content_type: str | None) -> str:
-    """The page's charset: the HTTP header first, then a <meta> declaration, else UTF-8."""
-    if content_type:
-        header = HEADER_CHARSET.search(content_type)
-        if header:
-            return header.group(1)
-    declared = CHARSET.search(html[:4096])
-    return declared.group(1).decode("ascii") if declared else "utf-8"
-
-
-def _page_text(html: bytes, content_type: str | None) -> str:
-    """All visible text of a page, decoded by its charset."""
-    doc = lxml.html.document_fromstring(html.decode(_encoding(html, content_type)))
-    for node in doc.xpath("//script|//style|//noscript"):
-        node.drop_tree()
-    return _clean(doc.text_content())
 
 
 def test_heldout_size_and_pairs() -> None:
@@ -119,40 +75,12 @@ def test_heldout_has_a_charset_declared_only_in_the_http_header() -> None:
 @pytest.mark.parametrize("case", CASES, ids=case_id)
 def test_heldout_expected_shape(case: Path) -> None:
     url, exp, _, content_type = load_case(case)
-    assert url.startswith(("http://", "https://"))
-    assert content_type is None or content_type.startswith("text/html")
-    assert tuple(exp) == FIELDS
-    for field in ("published", "modified"):
-        assert exp[field] is None or DATE.match(exp[field]), field
-    # A printed date always gives `published`; a date only in metadata gives `published` with no raw text.
-    assert exp["published_raw"] is None or exp["published"] is not None
-    assert exp["modified"] is None or exp["published"] is not None
-    assert exp["view_count"] is None or (type(exp["view_count"]) is int and exp["view_count"] >= 0)
-    assert exp["canonical_url"].startswith(("http://", "https://"))
-    for image in exp["images"]:
-        assert set(image) == {"src", "alt", "caption"}
-        assert image["src"].startswith(("http://", "https://"))
-        assert image["alt"] is None or image["alt"] == _clean(image["alt"]) != ""
-    for attachment in exp["attachments"]:
-        assert set(attachment) == {"url", "title"}
-        assert attachment["url"].startswith(("http://", "https://"))
-    paragraphs = exp["body"].split("\n\n")
-    assert all(p and p == _clean(p) for p in paragraphs), "body paragraphs must be cleaned and non-empty"
-    for field in ("title", "published_raw", "author", "source", "category"):
-        value = exp[field]
-        assert value is None or (value and value == _clean(value)), field
+    check_expected_shape(url, exp, content_type)
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
 def test_heldout_expected_text_is_on_the_page(case: Path) -> None:
     _, exp, html, content_type = load_case(case)
-    text = _page_text(html, content_type)
-    expected_texts = [exp["title"], exp["published_raw"], exp["author"], exp["source"], exp["category"]]
-    expected_texts += exp["body"].split("\n\n")
-    expected_texts += [image["caption"] for image in exp["images"]]
-    expected_texts += [attachment["title"] for attachment in exp["attachments"]]
-    for value in expected_texts:
-        if value is not None:
-            assert value in text, f"{case_id(case)}: not on the page: {value[:80]!r}"
-    captions = {image["caption"] for image in exp["images"]}
-    assert not captions & set(exp["body"].split("\n\n")), "a caption is never a body paragraph"
+    check_expected_text_is_on_the_page(case_id(case), exp, html, content_type)
+    # This corpus prints every category: none may come from `article:section` alone.
+    assert exp["category"] is None or exp["category"] in page_text(html, content_type), "category on the page"

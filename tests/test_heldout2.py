@@ -16,48 +16,27 @@ test, so a failure names the page and the field. The ``test_heldout2_*`` tests c
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
-from functools import cache
 from pathlib import Path
 
-import lxml.html
 import pytest
-
-from pipelines.normalize import normalize_item
-from vinews_scraper.extraction import extract_article
-
-HELDOUT2 = Path(__file__).parent / "heldout2"
-OTHER_CORPORA = (Path(__file__).parent / "corpus", Path(__file__).parent / "heldout")
-FIELDS = (
-    "title", "published", "published_raw", "modified", "view_count", "author", "source", "category",
-    "body", "images", "attachments", "canonical_url",
+from saved_pages import (
+    CHARSET,
+    FIELDS,
+    HEADER_CHARSET,
+    TESTS,
+    check_expected_shape,
+    check_expected_text_is_on_the_page,
+    extracted,
+    load_case,
 )
+
+HELDOUT2 = TESTS / "heldout2"
+OTHER_CORPORA = (TESTS / "corpus", TESTS / "heldout")
 CASES = sorted(HELDOUT2.glob("*/*.json"))
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}\+07:00)?$")
-WHITESPACE = re.compile(r"[\s\u00a0\u200b\u2000-\u200a\u202f\u205f\u3000\ufeff]+")
-CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
-HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 
 
 def case_id(path: Path) -> str:
     return f"{path.parent.name}/{path.stem}"
-
-
-@cache
-def load_case(path: Path) -> tuple[str, dict, bytes, str | None]:
-    """(url, expected fields, page bytes, HTTP Content-Type or None) of one page of tests/heldout2."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return data["url"], data["expected"], path.with_suffix(".html").read_bytes(), data.get("content_type")
-
-
-@cache
-def extracted(path: Path) -> dict:
-    """The normalized item the project extracts from one held-out page (computed once per page)."""
-    url, _, html, content_type = load_case(path)
-    if content_type is None:
-        return normalize_item(extract_article(html, url))
-    return normalize_item(extract_article(html, url, content_type=content_type))
 
 
 @pytest.mark.parametrize("field", FIELDS)
@@ -70,28 +49,6 @@ def test_field(case: Path, field: str) -> None:
 
 # ------------------------------------------------------------------------------------------------
 # The second held-out corpus itself
-
-
-def _clean(text: str) -> str:
-    return unicodedata.normalize("NFC", WHITESPACE.sub(" ", text)).strip()
-
-
-def _encoding(html: bytes, content_type: str | None) -> str:
-    """The page's charset: the HTTP header first, then a <meta> declaration, else UTF-8."""
-    if content_type:
-        header = HEADER_CHARSET.search(content_type)
-        if header:
-            return header.group(1)
-    declared = CHARSET.search(html[:4096])
-    return declared.group(1).decode("ascii") if declared else "utf-8"
-
-
-def _page_text(html: bytes, content_type: str | None) -> str:
-    """All visible text of a page, decoded by its charset."""
-    doc = lxml.html.document_fromstring(html.decode(_encoding(html, content_type)))
-    for node in doc.xpath("//script|//style|//noscript"):
-        node.drop_tree()
-    return _clean(doc.text_content())
 
 
 def _other_cases() -> list[Path]:
@@ -139,49 +96,10 @@ def test_heldout2_http_header_charsets_are_needed() -> None:
 @pytest.mark.parametrize("case", CASES, ids=case_id)
 def test_heldout2_expected_shape(case: Path) -> None:
     url, exp, _, content_type = load_case(case)
-    assert url.startswith(("http://", "https://"))
-    assert content_type is None or content_type.startswith("text/html")
-    assert tuple(exp) == FIELDS
-    for field in ("published", "modified"):
-        assert exp[field] is None or DATE.match(exp[field]), field
-    # A printed date always gives `published`; a date only in metadata gives `published` with no raw text.
-    assert exp["published_raw"] is None or exp["published"] is not None
-    assert exp["modified"] is None or exp["published"] is not None
-    assert exp["view_count"] is None or (type(exp["view_count"]) is int and exp["view_count"] >= 0)
-    assert exp["canonical_url"].startswith(("http://", "https://"))
-    for image in exp["images"]:
-        assert set(image) == {"src", "alt", "caption"}
-        assert image["src"].startswith(("http://", "https://"))
-        assert image["alt"] is None or image["alt"] == _clean(image["alt"]) != ""
-    for attachment in exp["attachments"]:
-        assert set(attachment) == {"url", "title"}
-        assert attachment["url"].startswith(("http://", "https://"))
-    paragraphs = exp["body"].split("\n\n")
-    assert all(p and p == _clean(p) for p in paragraphs), "body paragraphs must be cleaned and non-empty"
-    for field in ("title", "published_raw", "author", "source", "category"):
-        value = exp[field]
-        assert value is None or (value and value == _clean(value)), field
+    check_expected_shape(url, exp, content_type)
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
 def test_heldout2_expected_text_is_on_the_page(case: Path) -> None:
     _, exp, html, content_type = load_case(case)
-    text = _page_text(html, content_type)
-    expected_texts = [exp["title"], exp["published_raw"], exp["author"], exp["source"]]
-    if exp["category"] is not None and exp["category"] not in text:  # else it comes from `article:section`
-        sections = lxml.html.document_fromstring(html).xpath('//meta[@property="article:section"]/@content')
-        assert exp["category"] in [_clean(s) for s in sections], f"{case_id(case)}: category not on the page"
-    elif exp["category"] is not None:
-        expected_texts.append(exp["category"])
-    expected_texts += exp["body"].split("\n\n")
-    expected_texts += [image["caption"] for image in exp["images"]]
-    expected_texts += [attachment["title"] for attachment in exp["attachments"]]
-    for value in expected_texts:
-        if value is not None:
-            assert value in text, f"{case_id(case)}: not on the page: {value[:80]!r}"
-    captions = {image["caption"] for image in exp["images"]}
-    assert not captions & set(exp["body"].split("\n\n")), "a caption is never a body paragraph"
-    raw = html.decode(_encoding(html, content_type))
-    for url in [image["src"] for image in exp["images"]] + [attachment["url"] for attachment in exp["attachments"]]:
-        last = url.rstrip("/").rsplit("/", 1)[-1].split("?")[0]
-        assert last in raw, f"{case_id(case)}: image or attachment not in the page source: {url!r}"
+    check_expected_text_is_on_the_page(case_id(case), exp, html, content_type)
