@@ -19,10 +19,10 @@ from .bylines import (inline_author, is_office, is_photo_credit, labelled_author
                       looks_like_name)
 from .cues import (AUTHOR_LABELS, BOX_TITLE_CLASS, CATEGORY_LABELS, CHROME_LINES, ENGLISH_WEEKDAYS, MODIFIED_LABELS,
                    PUBLISHED_LABELS, TERMINATORS, TITLE_CLASS, VIEW_LABELS, WEEKDAYS)
-from .errors import ExtractionError
 from .dates import DateHit, find_dates, parse_machine_date
 from .decode import decode_html
 from .dom import Line, flatten, parse_html, remove_noise, select, text_of
+from .errors import ExtractionError
 from .images import collect_attachments, collect_images, is_attachment_line
 from .metadata import PageMetadata, read_metadata
 from .text import clean_text, is_file_name
@@ -46,6 +46,7 @@ _META_RESIDUE_MAX = 15
 _SHORT_BODY = 200
 _TITLE_SPLIT = re.compile(r"\s+[-|–—:»]+\s+")
 _SENTENCE = re.compile(r"[.!?…:;\"”)]$")
+_TRUNCATED = re.compile(r"(\.\.\.|…)\s*$")  # a teaser's cut summary ("… may soon...")
 
 
 @dataclass
@@ -362,7 +363,7 @@ def find_container(lines: list[Line], root, family: Family) -> tuple[object, boo
         n = len(line.text)
         if line.chrome:
             weight = -n
-        elif line.link_density > 0.5:
+        elif line.link_density > 0.5 or (line.link_density > 0 and _TRUNCATED.search(line.text)):
             weight = -1.5 * n
         elif n >= 60 or (n >= 25 and _SENTENCE.search(line.text)):
             weight = n
@@ -390,24 +391,50 @@ _LAYOUT_CLASS = re.compile(r"(?i)(^|[\s_-])(col|column|columns|row|grid|cell|spa
 
 
 def _with_twin_siblings(container, lines: list[Line]) -> list:
-    """The container and its siblings of the same tag and class: an article body split into
-    blocks ("block block-richtext" between image blocks, Google Sites sections). The container
-    may sit up to three levels inside such a block; layout columns are not blocks, and only
-    blocks holding running text join."""
+    """The container and its twin blocks: an article body split into blocks ("block
+    block-richtext" between image blocks, Google Sites sections, chunks between ad rails).
+
+    The container may sit up to four levels inside such a block. Twins share the tag and the
+    class, or its first name when that is not a layout word ("articleBodyText section" beside
+    "articleBodyText version-2 section"). At a layout level (rows, columns, grids) only the
+    twins' elements shaped like the container join, not whole columns; and only blocks holding
+    running text join.
+    """
+    prose_blocks = None
     node = container
-    for _ in range(4):
+    for _ in range(5):
         parent = node.getparent()
         if parent is None:
             break
-        cls = node.get("class")
-        if cls and (node is container or not _LAYOUT_CLASS.search(cls)):
-            twins = [el for el in parent if el.tag == node.tag and el.get("class") == cls]
-            if len(twins) > 1:
+        twins = _twins(node, parent)
+        if len(twins) > 1:
+            if node is not container and _LAYOUT_CLASS.search(node.get("class")):
+                twins = [container if el is node else _shaped_like(el, container) for el in twins]
+            if prose_blocks is None:
                 prose_blocks = _prose_ancestors(lines)
-                with_prose = [el for el in twins if el is node or el in prose_blocks]
-                return with_prose if len(with_prose) > 1 else [container]
+            with_prose = [el for el in twins if el is node or el is container or el in prose_blocks]
+            if len(with_prose) > 1:
+                return with_prose
         node = parent
     return [container]
+
+
+def _twins(node, parent) -> list:
+    """``node``'s siblings (itself included) of its tag and class, or of its tag and first class
+    name when that name is not a layout word."""
+    names = (node.get("class") or "").split()
+    if not names:
+        return []
+    cls = node.get("class")
+    if _LAYOUT_CLASS.search(names[0]):
+        return [el for el in parent if el.tag == node.tag and el.get("class") == cls]
+    return [el for el in parent if el.tag == node.tag and (el.get("class") or "").split()[:1] == names[:1]]
+
+
+def _shaped_like(block, container):
+    """The element inside ``block`` with the container's tag and class, if any."""
+    cls = container.get("class")
+    return next((el for el in block.iter(container.tag) if el.get("class") == cls), None)
 
 
 def _prose_ancestors(lines: list[Line]) -> set:
@@ -782,6 +809,7 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool) ->
     blocks = _with_twin_siblings(container, lines) if container is not None else [root]
     inside = [line.index for line in lines if any(_inside(line, block) for block in blocks)]
     start, end = (inside[0], inside[-1] + 1) if inside else (0, len(lines))
+    between_blocks = set(range(start, end)).difference(inside)  # ads and embeds between twin blocks
     if title_index is not None and start <= title_index < end:
         start = title_index + 1
     elif title_index is not None and title_index < start and _lead_between(lines, title_index, start):
@@ -829,7 +857,8 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool) ->
         root, family, published, modified, view_count, meta_author)
     if meta_author is None and title_index is not None:
         meta_author = _author_near_title(lines, title_index)
-    body = extract_body(lines, start, end, skip, title, meta.base_url, meta_lines, image_start)
+    body = extract_body(lines, start, end, skip | between_blocks, title, meta.base_url, meta_lines,
+                        image_start)
     author, source = meta_author or body.author, body.source
     if author is None or source is None:
         after_author, after_source = _after_container_byline(lines, end)

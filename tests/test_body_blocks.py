@@ -1,0 +1,74 @@
+"""Which block of a page is the article body: bodies split into twin blocks, and teaser lists of
+cut summaries that outweigh a short article. Pages in markup the corpora do not have."""
+
+from vinews_scraper.extraction import extract_article
+
+URL = "https://xa-moi.example.gov.vn/tin-tuc/bai-viet-1.html"
+
+PARAGRAPHS = [
+    "Sáng ngày 12/3/2024, Ủy ban nhân dân xã tổ chức hội nghị triển khai kế hoạch phát triển kinh tế "
+    "- xã hội năm 2024 với sự tham dự của đại diện các ấp và các hội đoàn thể.",
+    "Tại hội nghị, đại biểu đã nghe báo cáo kết quả thực hiện nhiệm vụ năm 2023, trong đó thu nhập "
+    "bình quân đầu người đạt 58 triệu đồng, tăng 6 triệu đồng so với năm trước.",
+    "Năm 2024, xã phấn đấu hoàn thành các tiêu chí nông thôn mới nâng cao, giữ vững an ninh trật tự "
+    "và nâng cao chất lượng phục vụ người dân tại bộ phận một cửa.",
+    "Phát biểu kết luận, Chủ tịch UBND xã đề nghị các ấp sớm cụ thể hóa kế hoạch, phân công rõ người, "
+    "rõ việc và báo cáo tiến độ hằng tháng về Văn phòng UBND xã.",
+]
+
+HEAD = """<html><head><meta charset="utf-8"><title>Hội nghị triển khai kế hoạch năm 2024 - Xã Mới</title></head>
+<body><div class="header"><a href="/">Trang chủ</a> <a href="/tin-tuc">Tin tức</a></div>
+<h1 class="title">Hội nghị triển khai kế hoạch phát triển kinh tế - xã hội năm 2024</h1>
+<div class="meta">Ngày đăng: 12/03/2024 | Lượt xem: 87</div>"""
+
+SIDEBAR = """<div class="col-md-4 sidebar"><h3>Văn bản mới</h3>
+<p>Quyết định số 15/QĐ-UBND về việc ban hành quy chế làm việc của Ủy ban nhân dân xã nhiệm kỳ 2021-2026.</p>
+<p>Kế hoạch số 22/KH-UBND thực hiện công tác cải cách hành chính trên địa bàn xã năm 2024 và các năm tiếp theo.</p></div>"""
+
+
+def _page(body: str) -> bytes:
+    return (HEAD + body + "</body></html>").encode("utf-8")
+
+
+def _paragraphs(items) -> str:
+    return "".join(f"<p>{text}</p>" for text in items)
+
+
+def test_chunks_between_ad_rows_in_grid_columns_all_join_and_the_sidebar_does_not():
+    chunk = '<div class="grid grid-2"><div class="grid-item body-text">{}</div>' \
+            '<div class="grid-item aside"></div></div>'
+    page = _page('<div class="chunks">' + chunk.format(_paragraphs(PARAGRAPHS[:2]))
+                 + '<div class="row ad-row"><div class="ad">Quảng cáo</div></div>'
+                 + chunk.format(_paragraphs(PARAGRAPHS[2:])) + "</div>" + SIDEBAR)
+    assert extract_article(page, URL)["body"] == "\n\n".join(PARAGRAPHS)
+
+
+def test_twin_blocks_whose_class_lists_differ_after_the_first_name_join():
+    def block(cls, items):
+        return (f'<div class="{cls}"><div class="than-bai thanh-phan"><div class="noi-dung-thanh-phan">'
+                + _paragraphs(items) + "</div></div></div>")
+    page = _page("<article>" + block("noi-dung ban-2 section", PARAGRAPHS[:3])
+                 + '<div class="nhung-video section"><iframe src="/video/1"></iframe></div>'
+                 + block("noi-dung section", PARAGRAPHS[3:]) + "</article>" + SIDEBAR)
+    assert extract_article(page, URL)["body"] == "\n\n".join(PARAGRAPHS)
+
+
+def test_twin_blocks_four_levels_above_the_paragraphs_join():
+    def nested(items):
+        return ('<div class="khoi-noi-dung"><section class="vung"><div class="cot-giua">'
+                '<div class="phan"><div class="doan">' + _paragraphs(items) + "</div></div></div>"
+                "</section></div>")
+    page = _page(nested(PARAGRAPHS[:2]) + '<figure><img src="/a.jpg" alt=""></figure>'
+                 + nested(PARAGRAPHS[2:]))
+    assert extract_article(page, URL)["body"] == "\n\n".join(PARAGRAPHS)
+
+
+def test_a_teaser_list_of_cut_summaries_does_not_outweigh_the_article():
+    teasers = "".join(
+        f'<li><a href="/tin-tuc/tin-{i}.html">Tin số {i} của xã trong tháng ba</a> Ủy ban nhân dân xã '
+        f"đã tổ chức nhiều hoạt động thiết thực nhằm chăm lo đời sống vật chất, tinh thần cho người dân "
+        f"trên địa bàn, trong đó nổi bật là chương trình số {i} với sự tham gia của đông đảo...</li>"
+        for i in range(8))
+    page = _page('<div class="tin-noi-bat"><ul>' + teasers + "</ul></div>"
+                 + '<div class="chi-tiet">' + _paragraphs(PARAGRAPHS[:3]) + "</div>")
+    assert extract_article(page, URL)["body"] == "\n\n".join(PARAGRAPHS[:3])
