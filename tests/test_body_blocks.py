@@ -72,3 +72,14 @@ def test_a_teaser_list_of_cut_summaries_does_not_outweigh_the_article():
     page = _page('<div class="tin-noi-bat"><ul>' + teasers + "</ul></div>"
                  + '<div class="chi-tiet">' + _paragraphs(PARAGRAPHS[:3]) + "</div>")
     assert extract_article(page, URL)["body"] == "\n\n".join(PARAGRAPHS[:3])
+
+
+def test_captions_of_images_the_page_loads_by_script_stay_out_of_the_body():
+    gallery = ('<ul class="bo-anh"><li><div class="anh-lazy" data-bg="/anh/1.jpg"></div>'
+               '<div class="caption">Quang cảnh hội nghị triển khai kế hoạch năm 2024 tại hội trường UBND xã.'
+               "</div></li></ul>")
+    figure = ('<figure class="media"><span class="lazy-placeholder"></span><figcaption>Chủ tịch UBND xã '
+              "phát biểu kết luận hội nghị, đề nghị các ấp sớm cụ thể hóa kế hoạch.</figcaption></figure>")
+    page = _page('<div class="chi-tiet">' + _paragraphs(PARAGRAPHS[:2]) + gallery
+                 + _paragraphs(PARAGRAPHS[2:3]) + figure + _paragraphs(PARAGRAPHS[3:]) + "</div>")
+    assert extract_article(page, URL)["body"] == "\n\n".join(PARAGRAPHS)

@@ -23,7 +23,7 @@ from .dates import DateHit, find_dates, parse_machine_date
 from .decode import decode_html
 from .dom import Line, flatten, parse_html, remove_noise, select, text_of
 from .errors import ExtractionError
-from .images import collect_attachments, collect_images, is_attachment_line
+from .images import collect_attachments, collect_images, is_attachment_line, is_caption_marked
 from .metadata import PageMetadata, read_metadata
 from .text import clean_text, is_file_name
 from .views import find_view_count, parse_count
@@ -637,7 +637,7 @@ def extract_body(lines: list[Line], start: int, end: int, skip: set[int], title:
             kept.append(Line(text=glued, element=line.element, align=line.align, bold=line.bold,
                              index=line.index, ancestors=line.ancestors))
             break
-        if line.chrome or is_furniture(text) or line.link_density > 0.6 \
+        if line.chrome or is_furniture(text) or line.link_density > 0.6 or is_caption_marked(line) \
                 or is_attachment_line(line, base_url) or _category_label(text) or is_file_name(text):
             continue
         if text.casefold() == folded_title:

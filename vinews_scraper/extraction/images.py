@@ -42,7 +42,7 @@ def is_article_image(img, src: str) -> bool:
     return not _ICON.search(marker)
 
 
-def _caption_marked(line: Line, depth: int = 4) -> bool:
+def is_caption_marked(line: Line, depth: int = 4) -> bool:
     """The line's element (or a close ancestor) is a figcaption or carries a caption class."""
     chain = line.ancestors[-depth:] if line.ancestors else (line.element,)
     for el in chain:
@@ -69,7 +69,7 @@ def _is_caption(image: Line, candidate: Line, alt: str | None, after_file_name: 
     text = candidate.text
     if len(text) > _CAPTION_MAX or candidate.chrome or candidate.link_density > 0.5:
         return False
-    if _caption_marked(candidate):
+    if is_caption_marked(candidate):
         return True
     figure = _nearest(image, "figure")
     if figure is not None and figure in candidate.ancestors:
