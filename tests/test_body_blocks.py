@@ -83,3 +83,21 @@ def test_captions_of_images_the_page_loads_by_script_stay_out_of_the_body():
     page = _page('<div class="chi-tiet">' + _paragraphs(PARAGRAPHS[:2]) + gallery
                  + _paragraphs(PARAGRAPHS[2:3]) + figure + _paragraphs(PARAGRAPHS[3:]) + "</div>")
     assert extract_article(page, URL)["body"] == "\n\n".join(PARAGRAPHS)
+
+
+RELATED_BOX = ('<div class="khung-2"><h3>Tin liên quan</h3><ul>'
+               '<li><a href="/tin-tuc/tin-1.html">Xã Mới tổng kết công tác năm 2023</a></li>'
+               '<li><a href="/tin-tuc/tin-2.html">Hội nghị cán bộ, công chức xã năm 2024</a></li></ul></div>')
+
+
+def test_a_related_news_box_set_between_paragraphs_is_skipped_and_the_text_goes_on():
+    page = _page('<div class="chi-tiet">' + _paragraphs(PARAGRAPHS[:2]) + RELATED_BOX
+                 + _paragraphs(PARAGRAPHS[2:]) + "</div>")
+    assert extract_article(page, URL)["body"] == "\n\n".join(PARAGRAPHS)
+
+
+def test_a_related_news_box_after_the_last_paragraph_ends_the_article():
+    after = "<p>Mời bạn đọc xem thêm các tin khác về hoạt động của xã trong chuyên mục Tin tức - Sự kiện.</p>"
+    page = _page('<div class="chi-tiet">' + _paragraphs(PARAGRAPHS) + RELATED_BOX
+                 + '<div class="tin-khac">' + after + "</div></div>")
+    assert extract_article(page, URL)["body"] == "\n\n".join(PARAGRAPHS)

@@ -615,6 +615,24 @@ def _is_bare_byline(line: Line) -> bool:
                                                           or line.italic or len(text) <= 40))
 
 
+def _resume_after_box(lines: list[Line], index: int, end: int, kept: list[Line]) -> int | None:
+    """Where the text goes on after a box set into it ("Related news" between two paragraphs):
+    the first line after the box when it is running text beside the paragraphs kept so far;
+    None when the article ends at ``index``."""
+    if not kept:
+        return None
+    body_parent = kept[-1].element.getparent()
+    box = next((el for el in lines[index].ancestors if el.getparent() is body_parent), None)
+    if box is None:
+        return None
+    after = next((j for j in range(index + 1, end) if not _inside(lines[j], box)), end)
+    if after == end:
+        return None
+    line = lines[after]
+    prose = len(line.text) >= 60 and line.link_density < 0.3 and _SENTENCE.search(line.text)
+    return after if prose and line.element.getparent() is body_parent else None
+
+
 def extract_body(lines: list[Line], start: int, end: int, skip: set[int], title: str | None,
                  base_url: str, meta_lines, image_start: int) -> _Body:
     """Paragraphs, images, byline and source of lines[start:end] (images from ``image_start``:
@@ -631,7 +649,11 @@ def extract_body(lines: list[Line], start: int, end: int, skip: set[int], title:
         text = line.text
         if (is_terminator(text) and line.link_density < 0.5) or (
                 kept and i in meta_lines and _teaser_run_starts(lines, i, meta_lines)):
-            break
+            resume = _resume_after_box(lines, i, end, kept)
+            if resume is None:
+                break
+            skip = skip | set(range(i, resume))
+            continue
         glued = split_glued_terminator(text)
         if glued is not None:
             kept.append(Line(text=glued, element=line.element, align=line.align, bold=line.bold,
