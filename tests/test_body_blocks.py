@@ -101,3 +101,17 @@ def test_a_related_news_box_after_the_last_paragraph_ends_the_article():
     page = _page('<div class="chi-tiet">' + _paragraphs(PARAGRAPHS) + RELATED_BOX
                  + '<div class="tin-khac">' + after + "</div></div>")
     assert extract_article(page, URL)["body"] == "\n\n".join(PARAGRAPHS)
+
+
+def test_a_headline_that_links_to_its_own_page_is_the_title_not_a_subheading_of_the_body():
+    page = ("""<html><head><meta charset="utf-8">
+<title>Xã Mới ra quân thu gom rác thải ven kênh | Cổng thông tin xã Mới</title></head><body>
+<div class="content"><div class="post-12 post type-post hentry category-tin-tuc"><h2><a href="""" + URL + """" rel="bookmark"
+title="Xã Mới ra quân thu gom rác thải ven kênh">Xã Mới ra quân thu gom rác thải ven kênh</a></h2>
+<div class="postinfo">Posted on <span class="postdate">Oktober 27, 2015</span> by Admin</div>
+<div class="entry">""" + _paragraphs(PARAGRAPHS[:2])
+            + "<h2>Huy động đoàn viên thanh niên tham gia</h2>" + _paragraphs(PARAGRAPHS[2:])
+            + "</div></div></div></body></html>").encode("utf-8")
+    item = extract_article(page, URL)
+    assert item["title"] == "Xã Mới ra quân thu gom rác thải ven kênh"
+    assert item["body"] == "\n\n".join(PARAGRAPHS[:2] + ["Huy động đoàn viên thanh niên tham gia"] + PARAGRAPHS[2:])

@@ -320,7 +320,7 @@ def find_title(lines: list[Line], meta_lines: dict[int, _MetaLine], meta: PageMe
         if category_regions and (line.element in category_regions
                                  or any(el in category_regions for el in line.ancestors[-2:])):
             score -= 3
-        if line.link_density > 0.5:
+        if line.link_density > 0.5 and not (line.heading and doc_score >= 4.0):
             score -= 1 if line.heading and next_to_meta else 3
         if len(text) < 15 or _SENTENCE.search(text) and len(text) > 160:
             score -= 1
