@@ -115,3 +115,30 @@ title="Xã Mới ra quân thu gom rác thải ven kênh">Xã Mới ra quân thu 
     item = extract_article(page, URL)
     assert item["title"] == "Xã Mới ra quân thu gom rác thải ven kênh"
     assert item["body"] == "\n\n".join(PARAGRAPHS[:2] + ["Huy động đoàn viên thanh niên tham gia"] + PARAGRAPHS[2:])
+
+
+def test_a_numbered_list_between_the_lead_and_the_end_is_one_part_of_the_text():
+    items = "".join(f'<li>Nhiệm vụ {i}: triển khai <a href="/van-ban/{i}.html">Kế hoạch số {i}/KH-UBND</a> '
+                    f"về thực hiện nhiệm vụ trọng tâm số {i} của xã trong năm 2024, do các ấp chủ trì, "
+                    f"các đoàn thể phối hợp thực hiện.</li>" for i in range(1, 9))
+    lead = "Ủy ban nhân dân xã thông báo các nhiệm vụ trọng tâm năm 2024 như sau, đề nghị các ấp và đoàn thể triển khai:"
+    end = "Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, các ấp báo cáo về Văn phòng UBND xã để tổng hợp."
+    page = _page(f'<div class="chi-tiet"><p>{lead}</p><ol>{items}</ol><p>{end}</p></div>')
+    paragraphs = extract_article(page, URL)["body"].split("\n\n")
+    assert (paragraphs[0], len(paragraphs), paragraphs[-1]) == (lead, 10, end)
+
+
+def test_paragraphs_beside_the_block_holding_most_of_the_text_are_body():
+    page = _page('<div class="noi-dung"><div class="phan-chinh">' + _paragraphs(PARAGRAPHS[:3]) + "</div>"
+                 + _paragraphs(PARAGRAPHS[3:]) + "</div>" + SIDEBAR)
+    assert extract_article(page, URL)["body"] == "\n\n".join(PARAGRAPHS)
+
+
+def test_share_buttons_from_a_theme_icons_folder_are_not_article_images():
+    share = ('<div class="tin-chia-se"><a class="btn-share" href="https://www.facebook.com/sharer/sharer.php">'
+             '<img alt="Chia sẻ" src="/o/theme/images/icons/fb.png"></a>'
+             '<a class="nut-chia-se" href="https://zalo.me/share"><img alt="Chia sẻ" src="/o/theme/images/zl.png"></a></div>')
+    page = _page('<div class="noi-dung"><img src="/documents/anh-hoi-nghi.jpg" alt="">'
+                 + _paragraphs(PARAGRAPHS) + share + "</div>")
+    assert [image["src"] for image in extract_article(page, URL)["images"]] == [
+        "https://xa-moi.example.gov.vn/documents/anh-hoi-nghi.jpg"]

@@ -46,6 +46,10 @@ _META_RESIDUE_MAX = 15
 _SHORT_BODY = 200
 _TITLE_SPLIT = re.compile(r"\s+[-|–—:»]+\s+")
 _SENTENCE = re.compile(r"[.!?…:;\"”)]$")
+_LIST_TAGS = frozenset(("ol", "ul", "dl"))
+# A block's parent scores half the block's text plus its own; at this share of the block's score
+# the parent holds a good part of the text itself.
+_PARENT_SHARE = 0.75
 _TRUNCATED = re.compile(r"(\.\.\.|…)\s*$")  # a teaser's cut summary ("… may soon...")
 
 
@@ -383,7 +387,14 @@ def find_container(lines: list[Line], root, family: Family) -> tuple[object, boo
                 break
     if not scores:
         return None, False
-    return max(scores.items(), key=lambda kv: (kv[1][0], kv[1][1]))[0], False
+    best, (best_score, _depth) = max(scores.items(), key=lambda kv: (kv[1][0], kv[1][1]))
+    parent = best.getparent()
+    parent_score = scores.get(parent, (0,))[0] if parent is not None else 0
+    if best.tag in _LIST_TAGS and parent_score > 0:
+        return parent, False  # a list is one part of the text ("10 things…" between its lead and end)
+    if parent_score >= _PARENT_SHARE * best_score:
+        return parent, False  # the first paragraphs stand beside the block that holds the rest
+    return best, False
 
 
 _LAYOUT_CLASS = re.compile(r"(?i)(^|[\s_-])(col|column|columns|row|grid|cell|span\d*|container|wrap|wrapper)"

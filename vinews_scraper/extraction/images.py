@@ -10,9 +10,10 @@ from .dom import Line, text_of
 from .text import clean_optional, clean_text, is_file_name
 from .urls import absolute_url
 
-_ICON = re.compile(r"(?i)(icon|logo|spacer|blank|pixel|button|btn|banner|bullet|arrow|share|print|"
+_ICON = re.compile(r"(?i)(icon|logo|spacer|blank|pixel|button|btn|banner|bullet|arrow|share|chia-?se|print|"
                    r"facebook|zalo|twitter|email|rss|loading|avatar|emoji|flag|captcha|rating|star)"
                    r"|(^|[-_./])(calendar|clock|eye|time|date|views?|user|comment)([-_.]|$)")
+_ICON_FOLDER = re.compile(r"(?i)/icons?(/|$)")  # a theme's /images/icons/ folder
 _PLACEHOLDER = re.compile(r"(?i)(blank|placeholder|lazy|loading|spacer|grey|gray|transparent)\.(gif|png|svg)|^data:")
 _CAPTION_MAX = 400
 _LEADING_NUMBER = re.compile(r"\d+")
@@ -37,8 +38,12 @@ def is_article_image(img, src: str) -> bool:
         value = _LEADING_NUMBER.match(img.get(attr) or "")
         if value and int(value.group()) < 60:
             return False
-    marker = " ".join(filter(None, (urlsplit(src).path.rsplit("/", 1)[-1], img.get("class"),
-                                     img.get("id"))))
+    folder, _, name = urlsplit(src).path.rpartition("/")
+    if _ICON_FOLDER.search(folder):
+        return False
+    link = img.getparent() if img.getparent() is not None and img.getparent().tag == "a" else None
+    marker = " ".join(filter(None, (name, img.get("class"), img.get("id"),
+                                    link.get("class") if link is not None else None)))
     return not _ICON.search(marker)
 
 
