@@ -27,7 +27,7 @@ from vinews_scraper.storage import open_store
 
 RETRY_TIMES = 3
 BACKOFF_BASE = 0.2
-FAULT_SETTINGS = ["--set", "DOWNLOAD_TIMEOUT=2", "--set", "DOWNLOAD_MAXSIZE=200000",
+FAULT_SETTINGS = ["--set", "DOWNLOAD_TIMEOUT=3", "--set", "DOWNLOAD_MAXSIZE=200000",
                   "--set", f"RETRY_TIMES={RETRY_TIMES}", "--set", f"VINEWS_RETRY_BACKOFF_BASE={BACKOFF_BASE}",
                   "--set", "VINEWS_RETRY_BACKOFF_MAX=1"]
 # How many times the crawl asks for a page of each mode: a fault that passes is retried until it
@@ -105,7 +105,7 @@ def test_every_unrecoverable_article_is_a_failure_of_the_right_kind(crawled):
     assert reasons["redirect_loop"].count(" -> ") == 2 and f"?{LOOP_QUERY}" in reasons["redirect_loop"]
     assert "larger than download max size (200000)" in reasons["too_large"]
     assert reasons["truncated"] == "ResponseDataLossError: the body ended before its Content-Length"
-    assert "took longer than 2.0 seconds" in reasons["timeout"]
+    assert "took longer than 3.0 seconds" in reasons["timeout"]
     assert "ConnectionLost" in reasons["connection"]
     assert all(f["reason"] and f["site"] == "replica" for f in crawled["failures"])
 

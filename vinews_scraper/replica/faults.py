@@ -4,7 +4,7 @@ and what a crawl must end up with for each (the article stored, or a failure of 
 The plan is drawn from a seed when the portal is served, so a test knows the truth before it
 crawls. Each fault is given to a UTF-8 page of the classic layout outside the section robots.txt
 disallows, so that the fault is the only odd thing about its page. The timings and sizes below
-assume a crawl with ``DOWNLOAD_TIMEOUT=2`` and ``DOWNLOAD_MAXSIZE=200000`` (docs/faults.md).
+assume a crawl with ``DOWNLOAD_TIMEOUT=3`` and ``DOWNLOAD_MAXSIZE=200000`` (docs/faults.md).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from . import render
 from .portal import Portal
 from .server import Delivery, Response, respond
 
-STALL_SECONDS = 3.0  # a timeout: the server answers only after this long
+STALL_SECONDS = 5.0  # a timeout: the server answers only after this long
 SLOW_SECONDS = 0.5  # a slow response, still well within the timeout
 OVERSIZE_BYTES = 300_000  # padding that puts a page over the size limit
 RETRY_AFTER = "1"  # seconds, in the Retry-After header of a 429 that has one
@@ -76,30 +76,39 @@ def _loop(target: str, base_url: str) -> Response:
     return Response(302, "text/html; charset=utf-8", b"", (("Location", base_url + back),))
 
 
+STALLS = {"timeout": STALL_SECONDS, "timeout_always": STALL_SECONDS, "slow": SLOW_SECONDS}
+CUTS = {"reset": "reset", "reset_always": "reset", "truncated": "truncate", "truncated_always": "truncate"}
+STATUSES = {"error_500": 500, "error_503": 503, "error_503_always": 503, "throttled": 429,
+            "not_found": 404, "gone": 410}
+
+
 def misbehave(mode: str, page: Response, target: str, base_url: str) -> tuple[Response, Delivery]:
     """How a page whose usual answer is ``page`` is answered under ``mode``."""
-    if mode in ("timeout", "timeout_always", "slow"):
-        return page, Delivery(delay=SLOW_SECONDS if mode == "slow" else STALL_SECONDS)
-    if mode in ("reset", "reset_always"):
-        return page, Delivery(cut="reset")
-    if mode in ("truncated", "truncated_always"):
-        return page, Delivery(cut="truncate")
-    responses = {
-        "error_500": lambda: _error(500),
-        "error_503": lambda: _error(503),
-        "error_503_always": lambda: _error(503),
-        "throttled_retry_after": lambda: _error(429, ("Retry-After", RETRY_AFTER)),
-        "throttled": lambda: _error(429),
-        "wrong_charset": lambda: page._replace(body=render.encode(page.body.decode("utf-8"), "header")[0]),
-        "missing_charset": lambda: page._replace(content_type="text/html", body=_undeclared(page.body)),
-        "invalid_utf8": lambda: page._replace(
-            content_type="text/html", body=_undeclared(page.body).replace(b"</body>", STRAY_BYTES + b"</body>")),
-        "too_large": lambda: page._replace(body=page.body + b"<!-- " + b"x" * OVERSIZE_BYTES + b" -->"),
-        "redirect_loop": lambda: _loop(target, base_url),
-        "not_found": lambda: _error(404),
-        "gone": lambda: _error(410),
-    }
-    return responses[mode](), Delivery()
+    if mode in STALLS:
+        return page, Delivery(delay=STALLS[mode])
+    if mode in CUTS:
+        return page, Delivery(cut=CUTS[mode])
+    if mode in STATUSES:
+        return _error(STATUSES[mode]), Delivery()
+    return _rewritten(mode, page, target, base_url), Delivery()
+
+
+def _rewritten(mode: str, page: Response, target: str, base_url: str) -> Response:
+    """The answer of a mode that changes what is sent rather than whether or when."""
+    if mode == "throttled_retry_after":
+        return _error(429, ("Retry-After", RETRY_AFTER))
+    if mode == "wrong_charset":
+        return page._replace(body=render.encode(page.body.decode("utf-8"), "header")[0])
+    if mode == "missing_charset":
+        return page._replace(content_type="text/html", body=_undeclared(page.body))
+    if mode == "invalid_utf8":
+        body = _undeclared(page.body).replace(b"</body>", STRAY_BYTES + b"</body>")
+        return page._replace(content_type="text/html", body=body)
+    if mode == "too_large":
+        return page._replace(body=page.body + b"<!-- " + b"x" * OVERSIZE_BYTES + b" -->")
+    if mode == "redirect_loop":
+        return _loop(target, base_url)
+    raise ValueError(f"unknown fault mode {mode!r}")
 
 
 @dataclass(frozen=True)
