@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from vinews_scraper.replica.faults import FaultPlan
 from vinews_scraper.replica.portal import Portal
 from vinews_scraper.replica.server import ReplicaServer
 
@@ -23,12 +24,14 @@ def vinews(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 
 class CrawledReplica:
-    """A served replica portal and the SQLite store its crawls fill."""
+    """A served replica portal, with faults when given a ``fault_seed``, and the SQLite store its
+    crawls fill."""
 
-    def __init__(self, directory: Path, database: Path, articles: int = 120) -> None:
+    def __init__(self, directory: Path, database: Path, articles: int = 120, fault_seed: int | None = None) -> None:
         self.directory = directory
         self.portal = Portal.generate(articles=articles)
-        self.server = ReplicaServer(self.portal)
+        self.faults = None if fault_seed is None else FaultPlan.draw(self.portal, fault_seed)
+        self.server = ReplicaServer(self.portal, faults=self.faults)
         self.base_url = self.server.start()
         self.registry = directory / "replica-sites.toml"
         self.registry.write_text(self.portal.registry_toml(self.base_url), encoding="utf-8")

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from email.utils import parsedate_to_datetime
 from datetime import datetime, timezone
-
+from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 from scrapy import Request
-from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
+from scrapy.downloadermiddlewares.redirect import (
+    MetaRefreshMiddleware,
+    RedirectMiddleware,
+)
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
@@ -50,7 +53,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
     async def process_request(self, request, spider=None):
         delay = request.meta.pop(DELAY_KEY, None)
         if delay:
-            from twisted.internet import reactor  # not at import: Scrapy installs the reactor first
+            # Not at import: Scrapy installs the reactor first.
+            from twisted.internet import reactor
 
             await maybe_deferred_to_future(deferLater(reactor, delay, lambda: None))
         return None
@@ -129,15 +133,43 @@ class PortalHostsMiddleware:
         return None
 
 
+class RedirectLoop(IgnoreRequest):
+    """A redirect back to a URL already in its own chain: not followed."""
+
+
+class RobotsForbidden(IgnoreRequest):
+    """A request that robots.txt disallows: not sent."""
+
+
+class PortalRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware, refusing with ``RobotsForbidden`` so that the spider records
+    a disallowed page as a failure of kind ``robots`` rather than as an unexplained ignored request."""
+
+    def process_request_2(self, rp, request) -> None:
+        try:
+            super().process_request_2(rp, request)
+        except IgnoreRequest as refusal:
+            raise RobotsForbidden(f"{request.url} is disallowed by robots.txt") from refusal
+
+
+def redirect_chain(request) -> list[str]:
+    """The URLs ``request`` was redirected through, itself last."""
+    return [*request.meta.get("redirect_urls", []), request.url]
+
+
 class _OnSiteRedirects:
-    """Follows a redirect only to the portal's own hosts; an off-site one fails the request
-    (``OffsiteRequest``, recorded by the spider as an ``offsite`` failure) instead of being
-    dropped by the scheduler without a trace."""
+    """Follows a redirect only to the portal's own hosts and never around a loop. An off-site one
+    fails the request (``OffsiteRequest``, an ``offsite`` failure) and a loop fails it
+    (``RedirectLoop``, a ``redirect_loop`` failure) instead of the scheduler dropping the
+    redirect without a trace (the looping URL was already seen)."""
 
     def _redirect(self, redirected, request, *args):
         if not may_request(self.crawler.spider, redirected.url):
             self.crawler.stats.inc_value("vinews/offsite/redirects_refused")
             raise OffsiteRequest(f"redirect from {request.url} to off-site {redirected.url} not followed")
+        chain = redirect_chain(request)
+        if redirected.url in chain:
+            raise RedirectLoop(f"redirect loop: {' -> '.join([*chain, redirected.url])}")
         return super()._redirect(redirected, request, *args)
 
 

@@ -38,6 +38,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Requests and redirects stay on the portal's registry hosts, port included; an off-site
     # redirect is recorded as a failure (kind "offsite"), not followed.
     "vinews_scraper.middlewares.PortalHostsMiddleware": 60,
+    # A page robots.txt disallows is recorded as a failure of kind "robots".
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "vinews_scraper.middlewares.PortalRobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "vinews_scraper.middlewares.OnSiteRedirectMiddleware": 600,
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,

@@ -5,18 +5,34 @@ from __future__ import annotations
 from w3lib.encoding import html_to_unicode
 
 
-def _detect(body: bytes) -> str:
-    """Undeclared pages: UTF-8 when the bytes are valid UTF-8, else windows-1258 (Vietnamese)."""
+def is_utf8_text(body: bytes) -> bool:
+    """Whether ``body`` is UTF-8 text, perhaps with a few stray bytes: its well-formed multi-byte
+    characters outnumber the sequences that do not decode. Windows-1258 Vietnamese read as UTF-8
+    has hardly any well-formed multi-byte sequence; UTF-8 Vietnamese has one in most words."""
     try:
         body.decode("utf-8")
     except UnicodeDecodeError:
-        return "cp1258"
-    return "utf-8"
+        text = body.decode("utf-8", errors="replace")
+        undecodable = text.count("\ufffd")
+        multibyte = sum(1 for char in text if char > "\x7f") - undecodable
+        return multibyte > undecodable
+    return True
+
+
+def _detect(body: bytes) -> str:
+    """Undeclared pages: UTF-8 when the bytes are UTF-8 text, else windows-1258 (Vietnamese)."""
+    return "utf-8" if is_utf8_text(body) else "cp1258"
 
 
 def decode_html(body: bytes | str, content_type: str | None = None) -> tuple[str, str]:
-    """(text, encoding) of an HTML page given its bytes and optional Content-Type header."""
+    """(text, encoding) of an HTML page given its bytes and optional Content-Type header.
+
+    A page declared UTF-8 (in its header or a meta tag) whose bytes are not UTF-8 text is read as
+    windows-1258: portals re-encoded to that code page keep their old declaration.
+    """
     if isinstance(body, str):
         return body, "unicode"
     encoding, text = html_to_unicode(content_type, body, auto_detect_fun=_detect)
+    if encoding == "utf-8" and not is_utf8_text(body):
+        return body.decode("cp1258", errors="replace"), "cp1258"
     return text, encoding

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import datetime, timedelta, timezone
-from functools import lru_cache
 from email.utils import format_datetime
+from functools import lru_cache
 from html import escape
 
 from .content import FOOTER_LINES, SITE_NAME, UNIT_NAME, WEEKDAYS, thousands
 from .portal import PAGE_SIZE, Article, Category, Image, Portal
 
 VIETNAM = timezone(timedelta(hours=7))
-def robots(base_url: str) -> str:
-    """robots.txt: the admin area is off limits; the sitemap index is declared."""
-    return f"User-agent: *\nDisallow: /admin/\nSitemap: {base_url}/sitemap.xml\n"
+def robots(base_url: str, disallowed: tuple[str, ...] = ()) -> str:
+    """robots.txt: the admin area (and any ``disallowed`` path prefixes) off limits; the sitemap
+    index is declared."""
+    rules = "".join(f"Disallow: {path}\n" for path in ("/admin/", *disallowed))
+    return f"User-agent: *\n{rules}Sitemap: {base_url}/sitemap.xml\n"
 
 
 def rss(portal: Portal, base_url: str, count: int = 20) -> str:

@@ -12,17 +12,15 @@ from urllib.parse import urljoin
 
 import scrapy
 from scrapy.spidermiddlewares.httperror import HttpError
-from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
 from ..extraction import ExtractionError, extract_article
 from ..extraction.feeds import feed_entries, sitemap_entries, sitemaps_in_robots
 from ..extraction.listing import extract_listing, looks_like_article_url
 from ..items import ArticleItem, FailureItem, ViewObservationItem
-from ..middlewares import OffsiteRequest
+from ..middlewares import OffsiteRequest, RedirectLoop, RobotsForbidden, redirect_chain
 from ..registry import Site, default_registry, load_registry
 from ..storage import store_for_crawler
 from ..warc import capture_of
-
 
 # What a stored article's page answering with these statuses means: the portal took it down.
 TAKEN_DOWN_STATUSES = (404, 410)
@@ -32,18 +30,36 @@ def utc_now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+# The kind of failure each exception is, first match wins (any other is "network"). Named, not
+# imported: Scrapy 2.14+ wraps Twisted's exceptions in its own, older versions raise Twisted's.
+FAILURE_KINDS = (
+    ("dns", ("scrapy.exceptions.CannotResolveHostError", "twisted.internet.error.DNSLookupError")),
+    ("timeout", ("scrapy.exceptions.DownloadTimeoutError", "twisted.internet.error.TimeoutError",
+                 "twisted.internet.error.TCPTimedOutError")),
+    ("offsite", (OffsiteRequest,)),
+    ("robots", (RobotsForbidden,)),
+    ("redirect_loop", (RedirectLoop,)),
+    ("too_large", ("scrapy.exceptions.DownloadCancelledError", "twisted.internet.defer.CancelledError")),
+    ("truncated", ("scrapy.exceptions.ResponseDataLossError",)),
+    ("connection", ("scrapy.exceptions.DownloadFailedError", "scrapy.exceptions.DownloadConnectionRefusedError",
+                    "twisted.web._newclient.ResponseFailed", "twisted.internet.error.ConnectError",
+                    "twisted.internet.error.ConnectionLost", "twisted.internet.error.ConnectionDone")),
+)
+# Said when the exception says nothing (Scrapy's data-loss and size-limit errors may not).
+SILENT_REASONS = {
+    "too_large": "download cancelled: the response is over the size limit (DOWNLOAD_MAXSIZE)",
+    "truncated": "the body ended before its Content-Length",
+}
+
+
 def failure_details(failure) -> tuple[str, str, int | None]:
     """(kind, reason, HTTP status or None) of a failed request."""
     if failure.check(HttpError):
         status = failure.value.response.status
         return "http", f"HTTP {status}", status
-    if failure.check(DNSLookupError):
-        return "dns", str(failure.value), None
-    if failure.check(TimeoutError, TCPTimedOutError):
-        return "timeout", str(failure.value), None
-    if failure.check(OffsiteRequest):
-        return "offsite", str(failure.value), None
-    return "network", f"{failure.type.__name__}: {failure.value}", None
+    kind = next((kind for kind, errors in FAILURE_KINDS if failure.check(*errors)), "network")
+    message = str(failure.value) or SILENT_REASONS.get(kind, "no message")
+    return kind, f"{failure.type.__name__}: {message}", None
 
 
 def _flag(value) -> bool:
@@ -256,15 +272,16 @@ class PortalSpider(scrapy.Spider):
                            status=response.status, failed_at=utc_now())
 
     def record_failure(self, failure):
-        """Every request that fails is recorded with its reason, never silently dropped."""
-        request = failure.request
+        """Every request that fails is recorded with its reason, never silently dropped, under
+        the URL the crawl asked for (the first of its redirects)."""
+        url = redirect_chain(failure.request)[0]
         kind, reason, status = failure_details(failure)
         self.crawler.stats.inc_value(f"vinews/failures/{kind}")
-        self.logger.warning("failed %s: %s", request.url, reason)
+        self.logger.warning("failed %s: %s", url, reason)
         failed_at = utc_now()
-        if status in TAKEN_DOWN_STATUSES and request.url in self.stored_urls:
-            self.note_taken_down(request.url, failed_at)
-        yield FailureItem(url=request.url, site=self.site.key, kind=kind, reason=reason,
+        if status in TAKEN_DOWN_STATUSES and url in self.stored_urls:
+            self.note_taken_down(url, failed_at)
+        yield FailureItem(url=url, site=self.site.key, kind=kind, reason=reason,
                           status=status, failed_at=failed_at)
 
     def note_taken_down(self, url: str, at: str) -> None:
