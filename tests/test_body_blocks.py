@@ -142,3 +142,11 @@ def test_share_buttons_from_a_theme_icons_folder_are_not_article_images():
                  + _paragraphs(PARAGRAPHS) + share + "</div>")
     assert [image["src"] for image in extract_article(page, URL)["images"]] == [
         "https://xa-moi.example.gov.vn/documents/anh-hoi-nghi.jpg"]
+
+
+def test_the_block_marked_as_article_body_holds_a_notice_of_short_lines():
+    rows = [f"Ngày {day:02d}/02/2024: Chủ tịch UBND xã tiếp công dân" for day in (5, 12, 19, 26)]
+    page = _page('<div class="chi-tiet" itemscope itemtype="http://schema.org/NewsArticle">'
+                 '<div itemprop="articleBody">' + _paragraphs(["Lịch tiếp công dân tháng 02/2024"] + rows)
+                 + "</div></div>" + SIDEBAR)
+    assert extract_article(page, URL)["body"] == "\n\n".join(["Lịch tiếp công dân tháng 02/2024"] + rows)

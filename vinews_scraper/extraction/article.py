@@ -46,6 +46,7 @@ _META_RESIDUE_MAX = 15
 _SHORT_BODY = 200
 _TITLE_SPLIT = re.compile(r"\s+[-|–—:»]+\s+")
 _SENTENCE = re.compile(r"[.!?…:;\"”)]$")
+_MARKED_BODY_MIN = 200  # characters of text in a marked article body worth trusting
 _LIST_TAGS = frozenset(("ol", "ul", "dl"))
 # A block's parent scores half the block's text plus its own; at this share of the block's score
 # the parent holds a good part of the text itself.
@@ -360,6 +361,9 @@ def find_container(lines: list[Line], root, family: Family) -> tuple[object, boo
     selected = _select_text(root, family.content)
     if selected and len(selected[1]) >= 80:
         return selected[0], True
+    marked = _marked_article_body(root)
+    if marked is not None:
+        return marked, False
     scores: dict = {}
     for line in lines:
         if line.image is not None:
@@ -395,6 +399,14 @@ def find_container(lines: list[Line], root, family: Family) -> tuple[object, boo
     if parent_score >= _PARENT_SHARE * best_score:
         return parent, False  # the first paragraphs stand beside the block that holds the rest
     return best, False
+
+
+def _marked_article_body(root):
+    """The element the page marks as its article body (schema.org ``itemprop="articleBody"``)
+    when exactly one such element holds running text."""
+    marked = [el for el in root.iter() if el.get("itemprop") == "articleBody"
+              and len(clean_text(text_of(el))) >= _MARKED_BODY_MIN]
+    return marked[0] if len(marked) == 1 else None
 
 
 _LAYOUT_CLASS = re.compile(r"(?i)(^|[\s_-])(col|column|columns|row|grid|cell|span\d*|container|wrap|wrapper)"
