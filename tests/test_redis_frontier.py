@@ -138,7 +138,32 @@ def test_two_workers_share_the_crawl_and_each_article_is_fetched_and_stored_once
         assert urlsplit(redis_url).password not in log
         assert "on redis://:***@127.0.0.1:" in log
     # The last worker out cleared the portal's keys: the next crawl starts afresh.
-    assert redis.Redis.from_url(redis_url).keys(f"{KEYS.queue.rsplit(':', 1)[0]}:*") == []
+    assert redis.Redis.from_url(redis_url).keys(KEYS.pattern) == []
+
+
+def kill_mid_crawl(worker: Worker, server: redis.Redis, store_uri: str) -> list[str]:
+    """SIGKILL ``worker`` once 30 articles are stored and it has requests in flight; the URLs of
+    the requests it had in flight, as Redis holds them after its death."""
+    wait_for(lambda: len(stored_articles(store_uri)) >= 30 and server.zcard(KEYS.inflight(worker.name)) > 0)
+    worker.kill()
+    in_flight = [pickle.loads(encoded)["url"] for encoded in server.zrange(KEYS.inflight(worker.name), 0, -1)]
+    assert in_flight, f"{worker.name} had nothing in flight"
+    return in_flight
+
+
+def assert_requeued_and_crawled(in_flight: list[str], requests_after_kill: list[str], summary: str,
+                                log: str, replica: Replica, store_uri: str) -> None:
+    """The killed worker's requests were requeued, each fetched again, and only they were fetched
+    twice (at least once); every article is stored once."""
+    in_flight_paths = {url.removeprefix(replica.base_url) for url in in_flight}
+    assert frontier_counts(summary)[1] == len(in_flight)
+    assert all(f"requeued {url}, in flight at worker worker-a when its heartbeat stopped" in log
+               for url in in_flight)
+    assert in_flight_paths <= set(requests_after_kill)
+    assert_every_article_stored_once_and_right(store_uri, replica)
+    fetches = replica.article_fetches(replica.server.requests)
+    assert len(fetches) == ARTICLES
+    assert {path for path, count in fetches.items() if count > 1} <= in_flight_paths
 
 
 def test_a_killed_workers_requests_in_flight_are_requeued_and_crawled_by_the_other(
@@ -148,24 +173,35 @@ def test_a_killed_workers_requests_in_flight_are_requeued_and_crawled_by_the_oth
     try:
         killed = Worker("worker-a", replica, postgres_database_uri, redis_url, tmp_path)
         survivor = Worker("worker-b", replica, postgres_database_uri, redis_url, tmp_path)
-        wait_for(lambda: len(stored_articles(postgres_database_uri)) >= 30
-                 and server.zcard(KEYS.inflight("worker-a")) > 0)
-        killed.kill()
-        requests_before_requeue = len(replica.server.requests)
-        in_flight = [pickle.loads(encoded)["url"] for encoded in server.zrange(KEYS.inflight("worker-a"), 0, -1)]
+        in_flight = kill_mid_crawl(killed, server, postgres_database_uri)
+        requests_at_kill = len(replica.server.requests)
         summary = survivor.finish()
     finally:
         replica.server.stop()
 
-    assert in_flight, "the killed worker had nothing in flight"
-    assert frontier_counts(summary)[1] == len(in_flight)
-    assert f"requeued {in_flight[0]}, in flight at worker worker-a" in survivor.output()
-    fetched_after = set(replica.server.requests[requests_before_requeue:])
-    assert {url.removeprefix(replica.base_url) for url in in_flight} <= fetched_after
-    assert_every_article_stored_once_and_right(postgres_database_uri, replica)
-    # At least once: only the requests in flight at the killed worker can have been fetched twice.
-    fetches = replica.article_fetches(replica.server.requests)
-    assert len(fetches) == ARTICLES
-    assert {path for path, count in fetches.items() if count > 1} <= {
-        url.removeprefix(replica.base_url) for url in in_flight}
-    assert server.keys(f"{KEYS.queue.rsplit(':', 1)[0]}:*") == []
+    assert_requeued_and_crawled(in_flight, replica.server.requests[requests_at_kill:], summary,
+                                survivor.output(), replica, postgres_database_uri)
+    assert server.keys(KEYS.pattern) == []
+
+
+def test_a_worker_started_after_the_only_worker_was_killed_resumes_its_crawl(
+        tmp_path, redis_url, postgres_database_uri):
+    server = redis.Redis.from_url(redis_url)
+    replica = Replica(tmp_path)
+    try:
+        killed = Worker("worker-a", replica, postgres_database_uri, redis_url, tmp_path)
+        in_flight = kill_mid_crawl(killed, server, postgres_database_uri)
+        requests_at_kill = len(replica.server.requests)
+        stored_at_kill = len(stored_articles(postgres_database_uri))
+        assert server.zcard(KEYS.queue) > 0  # the frontier outlives its only worker
+        restarted = Worker("worker-b", replica, postgres_database_uri, redis_url, tmp_path)
+        summary = restarted.finish()
+    finally:
+        replica.server.stop()
+
+    assert "as worker worker-b: joining a crawl in progress" in restarted.output()
+    assert_requeued_and_crawled(in_flight, replica.server.requests[requests_at_kill:], summary,
+                                restarted.output(), replica, postgres_database_uri)
+    # The restarted worker stored what was left; the articles stored before the kill stayed as they were.
+    assert new_articles(summary) == ARTICLES - stored_at_kill
+    assert server.keys(KEYS.pattern) == []

@@ -112,6 +112,7 @@ def decode_request(encoded: bytes, spider):
 class FrontierKeys(NamedTuple):
     """The Redis keys of one portal's shared frontier."""
 
+    pattern: str  # matches every key of the portal
     queue: str
     dupefilter: str
     workers: str
@@ -121,7 +122,7 @@ class FrontierKeys(NamedTuple):
     @classmethod
     def for_site(cls, prefix: str, site: str) -> "FrontierKeys":
         base = f"{prefix}:{site}"
-        return cls(f"{base}:requests", f"{base}:dupefilter", f"{base}:workers",
+        return cls(f"{base}:*", f"{base}:requests", f"{base}:dupefilter", f"{base}:workers",
                    f"{base}:inflight:", f"{base}:alive:")
 
     def inflight(self, worker: str) -> str:
@@ -200,8 +201,8 @@ class RedisFrontierScheduler(Scheduler):
             state = "starting a new crawl"
         else:
             state = f"joining a crawl in progress ({self.pending()} requests queued or in flight)"
-        logger.info("shared frontier %s:* on %s as worker %s: %s", f"{self.key_prefix}:{spider.site.key}",
-                    mask_uri(self.url), self.worker_id, state)
+        logger.info("shared frontier %s on %s as worker %s: %s", self.keys.pattern, mask_uri(self.url),
+                    self.worker_id, state)
 
     def close(self, reason: str) -> None:
         """Stop the heartbeat. Scrapy has finished every request by now; if one were left in
