@@ -205,3 +205,14 @@ def test_a_worker_started_after_the_only_worker_was_killed_resumes_its_crawl(
     # The restarted worker stored what was left; the articles stored before the kill stayed as they were.
     assert new_articles(summary) == ARTICLES - stored_at_kill
     assert server.keys(KEYS.pattern) == []
+
+
+def test_wayback_recovery_refuses_a_shared_frontier(tmp_path):
+    """A Wayback recovery pages through the archive's index in its own process: not shareable."""
+    result = subprocess.run(
+        [sys.executable, "-m", "vinews_scraper.cli", "crawl", "vithuy", "--from-wayback",
+         "--redis", "redis://:secret@127.0.0.1:9/0", "--store", f"sqlite:///{tmp_path / 'store.sqlite3'}"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert "--from-wayback runs in one process" in result.stderr
+    assert not (tmp_path / "store.sqlite3").exists()

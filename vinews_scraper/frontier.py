@@ -38,8 +38,8 @@ logger = logging.getLogger(__name__)
 REDIS_URL_VARIABLE = "VINEWS_REDIS_URL"
 SCHEDULER_PATH = "vinews_scraper.frontier.RedisFrontierScheduler"
 
-# Take the first request of the queue and record it as in flight for a worker, in one step, so
-# that no other worker can see the request neither queued nor in flight.
+# Take the first request of the queue and record it as in flight at a worker, in one step: at no
+# moment is a request neither queued nor in flight.
 # KEYS: queue, the worker's in-flight set, workers; ARGV: worker id.
 _TAKE = """
 local taken = redis.call('ZPOPMIN', KEYS[1])
@@ -179,12 +179,18 @@ class RedisFrontierScheduler(Scheduler):
     @classmethod
     def from_crawler(cls, crawler) -> "RedisFrontierScheduler":
         settings = crawler.settings
+        heartbeat = settings.getfloat("VINEWS_REDIS_HEARTBEAT")
+        if heartbeat <= 0:
+            raise ValueError(f"VINEWS_REDIS_HEARTBEAT must be a positive number of seconds, got {heartbeat}")
         url = redis_url_for_settings(settings)
         server = redis.Redis.from_url(url, **redis_defaults.REDIS_PARAMS)
-        server.ping()
+        try:
+            server.ping()
+        except redis.RedisError as exc:
+            logger.error("cannot reach the shared frontier at %s: %s", mask_uri(url), exc)
+            raise
         scheduler = cls(server, crawler, url, settings.get("VINEWS_REDIS_KEY_PREFIX"),
-                        settings.get("VINEWS_REDIS_WORKER_ID") or default_worker_id(),
-                        settings.getfloat("VINEWS_REDIS_HEARTBEAT"))
+                        settings.get("VINEWS_REDIS_WORKER_ID") or default_worker_id(), heartbeat)
         crawler.signals.connect(scheduler.keep_open_while_pending, signal=signals.spider_idle)
         return scheduler
 
