@@ -28,7 +28,7 @@ KEYS = FrontierKeys.for_site("vinews", "replica")
 # Slow enough that a crawl takes seconds and a worker always has requests in flight; a short
 # heartbeat so that a killed worker's requests are requeued within seconds.
 WORKER_SETTINGS = ["--set", "DOWNLOAD_DELAY=0.05", "--set", "AUTOTHROTTLE_ENABLED=False",
-                   "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=4", "--set", "VINEWS_REDIS_HEARTBEAT=3",
+                   "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=4", "--set", "VINEWS_REDIS_HEARTBEAT=5",
                    "--set", "VINEWS_WARC_ENABLED=False", "--log-level", "INFO"]
 SUMMARY = re.compile(r"^replica: (\d+) new, (\d+) updated, (\d+) unchanged", re.M)
 FRONTIER_SUMMARY = re.compile(r"shared frontier, worker worker-\w: (\d+) requests taken from the queue, "
