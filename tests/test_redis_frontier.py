@@ -57,7 +57,7 @@ class Worker:
 
     def __init__(self, name: str, replica: Replica, store_uri: str, redis_url: str, directory: Path) -> None:
         self.name = name
-        self.directory = directory / name
+        self.directory = directory
         self.directory.mkdir()
         env = {k: v for k, v in os.environ.items() if k not in ("VINEWS_DATABASE_URL", "VINEWS_REDIS_URL")}
         env["VINEWS_REDIS_URL"] = redis_url
@@ -120,7 +120,7 @@ def test_two_workers_share_the_crawl_and_each_article_is_fetched_and_stored_once
         tmp_path, redis_url, postgres_database_uri):
     replica = Replica(tmp_path)
     try:
-        workers = [Worker(name, replica, postgres_database_uri, redis_url, tmp_path)
+        workers = [Worker(name, replica, postgres_database_uri, redis_url, tmp_path / name)
                    for name in ("worker-a", "worker-b")]
         summaries = [worker.finish() for worker in workers]
     finally:
@@ -171,8 +171,8 @@ def test_a_killed_workers_requests_in_flight_are_requeued_and_crawled_by_the_oth
     server = redis.Redis.from_url(redis_url)
     replica = Replica(tmp_path)
     try:
-        killed = Worker("worker-a", replica, postgres_database_uri, redis_url, tmp_path)
-        survivor = Worker("worker-b", replica, postgres_database_uri, redis_url, tmp_path)
+        killed = Worker("worker-a", replica, postgres_database_uri, redis_url, tmp_path / "killed")
+        survivor = Worker("worker-b", replica, postgres_database_uri, redis_url, tmp_path / "survivor")
         in_flight = kill_mid_crawl(killed, server, postgres_database_uri)
         requests_at_kill = len(replica.server.requests)
         summary = survivor.finish()
@@ -184,22 +184,23 @@ def test_a_killed_workers_requests_in_flight_are_requeued_and_crawled_by_the_oth
     assert server.keys(KEYS.pattern) == []
 
 
-def test_a_worker_started_after_the_only_worker_was_killed_resumes_its_crawl(
-        tmp_path, redis_url, postgres_database_uri):
+def test_the_only_worker_killed_and_restarted_resumes_its_crawl(tmp_path, redis_url, postgres_database_uri):
+    """Restarted at once under the same worker id: its previous run's requests in flight are
+    requeued although that id's heartbeat has not expired."""
     server = redis.Redis.from_url(redis_url)
     replica = Replica(tmp_path)
     try:
-        killed = Worker("worker-a", replica, postgres_database_uri, redis_url, tmp_path)
+        killed = Worker("worker-a", replica, postgres_database_uri, redis_url, tmp_path / "killed")
         in_flight = kill_mid_crawl(killed, server, postgres_database_uri)
         requests_at_kill = len(replica.server.requests)
         stored_at_kill = len(stored_articles(postgres_database_uri))
         assert server.zcard(KEYS.queue) > 0  # the frontier outlives its only worker
-        restarted = Worker("worker-b", replica, postgres_database_uri, redis_url, tmp_path)
+        restarted = Worker("worker-a", replica, postgres_database_uri, redis_url, tmp_path / "restarted")
         summary = restarted.finish()
     finally:
         replica.server.stop()
 
-    assert "as worker worker-b: joining a crawl in progress" in restarted.output()
+    assert "as worker worker-a: joining a crawl in progress" in restarted.output()
     assert_requeued_and_crawled(in_flight, replica.server.requests[requests_at_kill:], summary,
                                 restarted.output(), replica, postgres_database_uri)
     # The restarted worker stored what was left; the articles stored before the kill stayed as they were.

@@ -49,13 +49,15 @@ redis.call('SADD', KEYS[3], ARGV[1])
 return taken[1]
 """
 
-# Put the in-flight requests of every worker without a heartbeat back in the queue, with their
-# scores; returns [worker, request, worker, request, ...].
-# KEYS: queue, workers; ARGV: in-flight key prefix, heartbeat key prefix, the calling worker.
+# Put the in-flight requests of every other worker without a heartbeat back in the queue, with
+# their scores, and those of one more worker if named (a previous run of the calling worker's id);
+# returns [worker, request, worker, request, ...].
+# KEYS: queue, workers; ARGV: in-flight key prefix, heartbeat key prefix, the calling worker, the
+# worker whose requests to requeue whatever its heartbeat (or '').
 _REQUEUE_ORPHANS = """
 local requeued = {}
 for _, worker in ipairs(redis.call('SMEMBERS', KEYS[2])) do
-  if worker ~= ARGV[3] and redis.call('EXISTS', ARGV[2] .. worker) == 0 then
+  if (worker ~= ARGV[3] and redis.call('EXISTS', ARGV[2] .. worker) == 0) or worker == ARGV[4] then
     local inflight = ARGV[1] .. worker
     for _, request in ipairs(redis.call('ZRANGE', inflight, 0, -1)) do
       table.insert(requeued, worker)
@@ -201,6 +203,7 @@ class RedisFrontierScheduler(Scheduler):
                                 debug=spider.settings.getbool("DUPEFILTER_DEBUG"))
         super().open(spider)
         self.stats.set_value("vinews/frontier/worker", self.worker_id)
+        self.requeue_orphans(previous_run=self.worker_id)
         self.beat_once()
         self.beat.start(self.heartbeat / 3, now=False)
         if self.clear_if_finished() >= 0:
@@ -236,7 +239,9 @@ class RedisFrontierScheduler(Scheduler):
         in_progress = requests_in_progress(self.crawler.engine)
         finished = [request for request in self.taken if request not in in_progress]
         if finished:
-            self.server.zrem(self.keys.inflight(self.worker_id), *(self.taken.pop(r) for r in finished))
+            self.server.zrem(self.keys.inflight(self.worker_id), *(self.taken[r] for r in finished))
+            for request in finished:
+                del self.taken[request]
 
     def beat_once(self) -> None:
         """Renew this worker's heartbeat, then requeue the requests of workers without one. A
@@ -248,10 +253,12 @@ class RedisFrontierScheduler(Scheduler):
         except redis.RedisError as exc:
             logger.warning("shared frontier heartbeat failed: %s", exc)
 
-    def requeue_orphans(self) -> int:
+    def requeue_orphans(self, previous_run: str = "") -> int:
+        """Requeue the requests in flight at dead workers, and at ``previous_run``: this worker's
+        id when it starts, for a worker restarted under a fixed ``VINEWS_REDIS_WORKER_ID``."""
         requeued = self._requeue_orphans(
             keys=[self.keys.queue, self.keys.workers],
-            args=[self.keys.inflight_prefix, self.keys.alive_prefix, self.worker_id])
+            args=[self.keys.inflight_prefix, self.keys.alive_prefix, self.worker_id, previous_run])
         pairs = list(zip(requeued[::2], requeued[1::2]))
         for worker, encoded in pairs:
             logger.warning("requeued %s, in flight at worker %s when its heartbeat stopped",
