@@ -1,4 +1,5 @@
-"""Shared fixtures: a real PostgreSQL server for the test session, a clean database per test."""
+"""Shared fixtures: a real PostgreSQL server for the test session, a clean database per test, and
+a real Redis server for the shared-frontier tests."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -105,6 +107,45 @@ def postgres_database_uri(postgres_dsn: str) -> Iterator[str]:
     yield urlsplit(postgres_dsn)._replace(path=f"/{name}").geturl()
     with psycopg.connect(postgres_dsn, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+REDIS_PASSWORD = "frontier-secret"  # the tests check that it never reaches a log
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """The URL (with a password) of a Redis server started for this test session.
+
+    It listens on 127.0.0.1 only, on a free port, keeps nothing on disk, and is stopped at the end.
+    """
+    server_bin = shutil.which("redis-server")
+    if server_bin is None:
+        pytest.fail("redis-server is not on PATH; install it (e.g. apt-get install redis-server) to run "
+                    "the shared-frontier tests", pytrace=False)
+    root = Path(tempfile.mkdtemp(prefix="vinews-redis-"))
+    port = _free_port()
+    log_file = root / "server.log"
+    server = subprocess.Popen(
+        [server_bin, "--bind", "127.0.0.1", "--port", str(port), "--dir", str(root), "--save", "",
+         "--appendonly", "no", "--daemonize", "no", "--requirepass", REDIS_PASSWORD,
+         "--logfile", str(log_file)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    log = log_file.read_text(errors="replace") if log_file.exists() else ""
+                    pytest.fail(f"redis-server did not start (exit {server.poll()}):\n{log}", pytrace=False)
+                time.sleep(0.05)
+        yield f"redis://:{REDIS_PASSWORD}@127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -117,6 +117,8 @@ def cmd_sites(args) -> int:
 
 
 def cmd_crawl(args) -> int:
+    from .frontier import redis_url_for_settings
+
     registry = _registry(args.registry)
     try:
         if args.all:
@@ -142,8 +144,13 @@ def cmd_crawl(args) -> int:
     overrides = dict(kv.split("=", 1) for kv in args.set)
     if args.store:
         overrides["VINEWS_STORE_URI"] = args.store
+    if args.redis:
+        overrides["VINEWS_REDIS_URL"] = args.redis
     overrides["VINEWS_OUTPUT_DIR"] = args.output
     overrides["LOG_LEVEL"] = args.log_level
+    if args.from_wayback and redis_url_for_settings(_project_settings(overrides)):
+        print("vinews: --from-wayback runs in one process: unset VINEWS_REDIS_URL (and --redis)", file=sys.stderr)
+        return 2
     spider_args = {"since": args.since, "max_articles": args.max_articles, "refresh": args.refresh}
     if args.from_wayback:
         from .spiders.wayback import WaybackSpider
@@ -163,6 +170,10 @@ def cmd_crawl(args) -> int:
         if stats.get("vinews/warc/responses"):
             print(f"  {stats['vinews/warc/responses']} responses captured in "
                   f"{stats.get('vinews/warc/files', 0)} WARC files → {stats.get('vinews/warc/dir')}")
+        if stats.get("vinews/frontier/worker"):
+            print(f"  shared frontier, worker {stats['vinews/frontier/worker']}: "
+                  f"{stats.get('scheduler/dequeued/redis', 0)} requests taken from the queue, "
+                  f"{stats.get('vinews/frontier/requeued', 0)} requeued from stopped workers")
         if stats.get("vinews/run/report"):
             print(f"  run {stats['vinews/run/id']}: {stats.get('vinews/run/alerts', 0)} alerts; "
                   f"report → {stats['vinews/run/report']}")
@@ -405,6 +416,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --from-wayback: only captures made on or before this day")
     p.add_argument("--registry", help="an extra registry TOML file")
     p.add_argument("--store", help="store URI (default: VINEWS_DATABASE_URL or output/vinews.sqlite3)")
+    p.add_argument("--redis", metavar="URL",
+                   help="crawl together with every worker given this Redis URL (default: "
+                        "VINEWS_REDIS_URL; see docs/distributed.md)")
     p.add_argument("--output", default="output", help="directory for exports (default: output)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="override a Scrapy/vinews setting")

@@ -99,6 +99,18 @@ VINEWS_PROGRESS_INTERVAL = 60.0  # seconds between progress log lines (0: none)
 VINEWS_INCREMENTAL_STOP_AFTER = 20
 VINEWS_FULL_REWALK_DAYS = 30
 
+# Many workers, one crawl (docs/distributed.md): with a Redis URL (VINEWS_REDIS_URL in the
+# environment, or this setting; credentials are masked in logs) every worker crawling a portal
+# shares one request queue and one dupefilter, under VINEWS_REDIS_KEY_PREFIX:<portal>:*. A
+# worker renews a heartbeat every third of VINEWS_REDIS_HEARTBEAT seconds; the requests in flight
+# at a worker silent for that long are queued again for the others. VINEWS_REDIS_WORKER_ID
+# names this worker in the keys (empty: host name, process id and a random part).
+ADDONS = {"vinews_scraper.frontier.RedisFrontier": 0}
+VINEWS_REDIS_URL = ""
+VINEWS_REDIS_KEY_PREFIX = "vinews"
+VINEWS_REDIS_HEARTBEAT = 30.0
+VINEWS_REDIS_WORKER_ID = ""
+
 TELNETCONSOLE_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
