@@ -53,6 +53,16 @@ def test_machine_dates_convert_to_vietnam_time():
     assert parse_machine_date("không phải ngày") is None
 
 
+@pytest.mark.parametrize("value, expected", [
+    ("22 Jan 2021 10:05 GMT", "2021-01-22T10:05:00+07:00"),  # RFC 2822 without a weekday
+    ("January 22, 2021, 07:47 PM", "2021-01-22T19:47:00+07:00"),  # not RFC 2822: the PM counts
+    ("2021-01-22 09:30:00", "2021-01-22T09:30:00+07:00"),
+    ("January 22, 2021", "2021-01-22"),
+])
+def test_machine_dates_in_other_formats_keep_their_clock(value, expected):
+    assert parse_machine_date(value) == expected
+
+
 @pytest.mark.parametrize("text, count", [
     ("[ Cập nhật vào ngày (22/01/2021) ] - [ Số lần xem: 679 ]", 679),
     ("Lượt xem: 6783", 6783),

@@ -47,6 +47,7 @@ _SHORT_BODY = 200
 _TITLE_SPLIT = re.compile(r"\s+[-|–—:»]+\s+")
 _SENTENCE = re.compile(r"[.!?…:;\"”)]$")
 _MARKED_BODY_MIN = 200  # characters of text in a marked article body worth trusting
+_ARTICLE_BODY_MARK = etree.XPath('//*[@itemprop="articleBody"]')
 _LIST_TAGS = frozenset(("ol", "ul", "dl"))
 # A block's parent scores half the block's text plus its own; at this share of the block's score
 # the parent holds a good part of the text itself.
@@ -404,8 +405,7 @@ def find_container(lines: list[Line], root, family: Family) -> tuple[object, boo
 def _marked_article_body(root):
     """The element the page marks as its article body (schema.org ``itemprop="articleBody"``)
     when exactly one such element holds running text."""
-    marked = [el for el in root.iter() if el.get("itemprop") == "articleBody"
-              and len(clean_text(text_of(el))) >= _MARKED_BODY_MIN]
+    marked = [el for el in _ARTICLE_BODY_MARK(root) if len(clean_text(text_of(el))) >= _MARKED_BODY_MIN]
     return marked[0] if len(marked) == 1 else None
 
 

@@ -10,6 +10,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from email.utils import parsedate_tz
 
 from .cues import MODIFIED_LABELS, OTHER_DATE_LABELS, PUBLISHED_LABELS, WEEKDAYS
 
@@ -196,6 +197,26 @@ def find_dates(text: str) -> list[DateHit]:
     return results
 
 
+_RFC2822 = re.compile(r"(?:[A-Z][a-z]{2},?\s+)?\d{1,2}\s+[A-Z][a-z]{2}\s+\d{4}\s+\d{1,2}:\d{2}(?::\d{2})?"
+                      r"(?:\s*(?:[+-]\d{4}|GMT|UTC?|Z))?$")
+
+
+def _iso_or_rfc2822(value: str) -> datetime | None:
+    """ISO 8601 or RFC 2822 ("Mon, 18 Nov 2019 16:07:38 -0600") read with the clock as written,
+    as dateparser reads them, at a fraction of its cost."""
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=None)
+    except ValueError:
+        pass
+    fields = parsedate_tz(value) if _RFC2822.match(value) else None
+    if fields is None:
+        return None
+    try:
+        return datetime(*fields[:6])
+    except ValueError:
+        return None
+
+
 def parse_machine_date(value: str | None) -> str | None:
     """Normalize a machine-readable date (ISO 8601, JSON-LD, meta tags) to the item format.
 
@@ -208,10 +229,12 @@ def parse_machine_date(value: str | None) -> str | None:
     if hits and hits[0][0] == 0:
         _, _, day, clock = hits[0]
         return format_value(day, clock)
-    import dateparser  # slow to import; only needed for unusual machine formats
+    parsed = _iso_or_rfc2822(value)
+    if parsed is None:
+        import dateparser  # slow to import and to call; only for unusual machine formats
 
-    parsed = dateparser.parse(value, languages=["vi", "en"],
-                              settings={"DATE_ORDER": "DMY", "RETURN_AS_TIMEZONE_AWARE": False})
+        parsed = dateparser.parse(value, languages=["vi", "en"],
+                                  settings={"DATE_ORDER": "DMY", "RETURN_AS_TIMEZONE_AWARE": False})
     if parsed is None:
         return None
     has_time = bool(_TIME.search(value))

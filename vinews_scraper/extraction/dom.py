@@ -30,7 +30,7 @@ _DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "objec
 _ALIGN = re.compile(r"text-align\s*:\s*(center|right|justify|left)", re.I)
 _CLASS_WORD_SPLIT = re.compile(r"[_\-\d]+")
 _CRUMB_MARKER = re.compile(r"(?i)bread|crumb|duong-?dan|cat-?links|categor|chuyen-?muc|(^|\s)(path|navpath|vi-?tri)(\s|$)")
-_CRUMB_HINTS = ("bread", "crumb", "duong", "cat", "chuyen", "path", "vi-tri", "vitri")
+_CRUMB_HINT = re.compile("bread|crumb|duong|cat|chuyen|path|vi-tri|vitri")  # cheap test before _CRUMB_MARKER
 _TAG_BOX = re.compile(r"(?i)primary-tag|post-tag|article-tag|entry-tag|(^|\s)tags?(\s|$)")
 _PATH_SEPARATOR = re.compile(r"[/»>›|]")
 _CATEGORY_BOX = re.compile(r"(?i)\s*(chuyên mục|danh mục|categories|category)\s*:")
@@ -129,7 +129,11 @@ def is_hidden(el: etree._Element) -> bool:
     if el.get("hidden") is not None:
         return True
     style = el.get("style")
-    return bool(style) and ("none" in style or "hidden" in style) and bool(_HIDDEN.search(style))
+    return bool(style) and _hidden_style(style)
+
+
+def _hidden_style(style: str) -> bool:
+    return ("none" in style or "hidden" in style) and bool(_HIDDEN.search(style))
 
 
 def _token_is_chrome(token: str, words: list[str]) -> bool:
@@ -138,11 +142,13 @@ def _token_is_chrome(token: str, words: list[str]) -> bool:
     return any(first + second in CHROME_CLASS_WORDS for first, second in zip(words, words[1:]))
 
 
+@lru_cache(maxsize=8192)
 def is_chrome_marker(marker: str) -> bool:
     """True for class/id names of menus, sidebars, footers, related lists, counters…
 
     A content word in another token of the same element wins: "l-sidebar-fixed
     l-article-body-segment" and "and-w-sidebar page-content" are the article's column.
+    Cached: a template repeats its class names on every page.
     """
     chrome = content = False
     for token in marker.lower().split():
@@ -270,11 +276,12 @@ class _Flattener:
         """Collect ``el``'s lines; False when ``el`` is chrome and was skipped whole."""
         tag = el.tag
         is_block = tag in BLOCK_TAGS
-        if is_hidden(el):
+        style = el.get("style")
+        if el.get("hidden") is not None or (style and _hidden_style(style)):
             return False
         marker = class_marker(el)
         lowered = marker.lower() if marker else ""
-        if (lowered and any(word in lowered for word in _CRUMB_HINTS) and _CRUMB_MARKER.search(marker)) \
+        if (lowered and _CRUMB_HINT.search(lowered) and _CRUMB_MARKER.search(marker)) \
                 or "bread" in (el.get("aria-label") or ""):
             self.crumbs.append(el)
         elif "tag" in lowered and _TAG_BOX.search(marker):
@@ -298,7 +305,6 @@ class _Flattener:
         if is_block:
             self.flush(block, ctx)
             align, heading, chrome, ancestors = ctx
-            style = el.get("style")
             if style and "align" in style:
                 found = _ALIGN.search(style)
                 if found:
