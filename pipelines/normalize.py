@@ -17,6 +17,7 @@ from vinews_scraper.items import ARTICLE_FIELDS, SCHEMA_VERSION, ArticleItem, ar
 from vinews_scraper.storage import utc_timestamp
 
 _DIGITS = re.compile(r"[0-9]+")
+_BODY_FIELDS = frozenset(("body", "body_html"))  # cleaned paragraph by paragraph below
 _NESTED_FIELDS = {
     name: tuple(article_schema()["properties"][name]["items"]["properties"])
     for name in ("images", "attachments")
@@ -59,7 +60,8 @@ def normalize_item(item: Mapping, *, now: datetime | None = None) -> dict:
     ``now`` is the default ``fetched_at`` (current UTC time when None). Idempotent: normalizing
     the result again gives the same dict.
     """
-    out: dict[str, Any] = {name: _text(item.get(name)) for name in ARTICLE_FIELDS}
+    out: dict[str, Any] = {name: _text(item.get(name)) if name not in _BODY_FIELDS else None
+                           for name in ARTICLE_FIELDS}
     body, body_html = item.get("body"), item.get("body_html")
     out["body"] = clean_paragraphs(body) if isinstance(body, str | None) else body
     if isinstance(body_html, str | None):

@@ -352,19 +352,19 @@ def _plausible_title(text: str) -> bool:
         and not is_furniture(text)
 
 
-def find_container(lines: list[Line], root, family: Family) -> tuple[object, bool]:
+def find_container(lines: list[Line], root, family: Family, marked_body=None) -> tuple[object, bool]:
     """The element holding the article text: family selector, else the best text-dense block.
 
     Each line's weight (its length; negative for links and chrome) counts fully for its block
     and that block's parent and halves at each level above, so the element that directly holds
-    the paragraphs wins over an ancestor that also holds teaser lists.
+    the paragraphs wins over an ancestor that also holds teaser lists. ``marked_body`` is the
+    block the page itself marks as its article body (``marked_article_body``), if any.
     """
     selected = _select_text(root, family.content)
     if selected and len(selected[1]) >= 80:
         return selected[0], True
-    marked = _marked_article_body(root)
-    if marked is not None:
-        return marked, False
+    if marked_body is not None:
+        return marked_body, False
     scores: dict = {}
     for line in lines:
         if line.image is not None:
@@ -402,9 +402,12 @@ def find_container(lines: list[Line], root, family: Family) -> tuple[object, boo
     return best, False
 
 
-def _marked_article_body(root):
+def marked_article_body(root, text: str):
     """The element the page marks as its article body (schema.org ``itemprop="articleBody"``)
-    when exactly one such element holds running text."""
+    when exactly one such element holds running text; ``text`` is the page's text (searching it
+    first spares most pages a walk of the whole tree)."""
+    if "articleBody" not in text:
+        return None
     marked = [el for el in _ARTICLE_BODY_MARK(root) if len(clean_text(text_of(el))) >= _MARKED_BODY_MIN]
     return marked[0] if len(marked) == 1 else None
 
@@ -839,7 +842,8 @@ def _selected_fields(root, family: Family, published, modified, view_count, auth
     return published, modified, view_count, author
 
 
-def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool) -> tuple[bool, dict]:
+def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool,
+                 marked_body=None) -> tuple[bool, dict]:
     """Every field that depends on the page's text, read from one flattening of the page, and
     whether the family profile's title or content selectors found their element."""
     lines, crumbs = flatten(root, skip_chrome, meta.og_title or _title_from_head(meta))
@@ -850,7 +854,7 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool) ->
     if not title:
         raise ExtractionError("no article title found")
 
-    container, content_from_profile = find_container(lines, root, family)
+    container, content_from_profile = find_container(lines, root, family, marked_body)
     blocks = _with_twin_siblings(container, lines) if container is not None else [root]
     inside = [line.index for line in lines if any(_inside(line, block) for block in blocks)]
     start, end = (inside[0], inside[-1] + 1) if inside else (0, len(lines))
@@ -936,20 +940,21 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool) ->
     }
 
 
-def _read_fields_with_fallback(root, meta: PageMetadata, family: Family) -> tuple[bool, dict]:
+def _read_fields_with_fallback(root, meta: PageMetadata, family: Family,
+                               marked_body=None) -> tuple[bool, dict]:
     """Read the page skipping site chrome; if that leaves no real article, read it all.
 
     Some templates give the article's own column a chrome-looking class (a Blogger "widget",
     a "with-sidebar" layout); walking everything then finds it.
     """
     try:
-        fits, fields = _read_fields(root, meta, family, skip_chrome=True)
+        fits, fields = _read_fields(root, meta, family, True, marked_body)
     except ExtractionError:
-        return _read_fields(root, meta, family, skip_chrome=False)
+        return _read_fields(root, meta, family, False, marked_body)
     if len(fields["body"]) >= _SHORT_BODY:
         return fits, fields
     try:
-        fallback = _read_fields(root, meta, family, skip_chrome=False)
+        fallback = _read_fields(root, meta, family, False, marked_body)
     except ExtractionError:
         return fits, fields
     if len(fallback[1]["body"]) >= 3 * max(len(fields["body"]), _SHORT_BODY):
@@ -976,9 +981,10 @@ def extract_article(html: bytes | str, url: str, *, site: Site | None = None,
         raise ExtractionError(f"{url}: not a readable HTML page ({exc})") from None
     meta = read_metadata(root, url)
     remove_noise(root)
+    marked_body = marked_article_body(root, text)
     parser = family.name
     try:
-        fits, fields = _read_fields_with_fallback(root, meta, family)
+        fits, fields = _read_fields_with_fallback(root, meta, family, marked_body)
     except ExtractionError as exc:
         if family is _GENERIC:
             raise ExtractionError(f"{url}: {exc}") from None
@@ -987,7 +993,7 @@ def extract_article(html: bytes | str, url: str, *, site: Site | None = None,
         parser = _GENERIC.name
     if family is not _GENERIC and (fields is None or missing_core_fields(fields)):
         try:
-            _, generic = _read_fields_with_fallback(root, meta, _GENERIC)
+            _, generic = _read_fields_with_fallback(root, meta, _GENERIC, marked_body)
         except ExtractionError as exc:
             if fields is None:
                 raise ExtractionError(f"{url}: {exc}") from None

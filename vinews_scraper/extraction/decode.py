@@ -33,6 +33,6 @@ def decode_html(body: bytes | str, content_type: str | None = None) -> tuple[str
     if isinstance(body, str):
         return body, "unicode"
     encoding, text = html_to_unicode(content_type, body, auto_detect_fun=_detect)
-    if encoding == "utf-8" and not is_utf8_text(body):
+    if encoding == "utf-8" and "\ufffd" in text and not is_utf8_text(body):
         return body.decode("cp1258", errors="replace"), "cp1258"
     return text, encoding

@@ -255,7 +255,7 @@ class _Flattener:
         if not pieces:
             return
         self.pieces = []
-        text = clean_text("".join(p[0] for p in pieces))
+        text = clean_text("".join([p[0] for p in pieces]))
         if not text:
             return
         link_chars = 0

@@ -13,6 +13,7 @@ from .urls import absolute_url
 _ICON = re.compile(r"(?i)(icon|logo|spacer|blank|pixel|button|btn|banner|bullet|arrow|share|chia-?se|print|"
                    r"facebook|zalo|twitter|email|rss|loading|avatar|emoji|flag|captcha|rating|star)"
                    r"|(^|[-_./])(calendar|clock|eye|time|date|views?|user|comment)([-_.]|$)")
+_DOCUMENT_EXTENSION = re.compile("|".join(re.escape(ext) for ext in DOCUMENT_EXTENSIONS), re.I)
 _ICON_FOLDER = re.compile(r"(?i)/icons?(/|$)")  # a theme's /images/icons/ folder
 _PLACEHOLDER = re.compile(r"(?i)(blank|placeholder|lazy|loading|spacer|grey|gray|transparent)\.(gif|png|svg)|^data:")
 _CAPTION_MAX = 400
@@ -163,13 +164,21 @@ def is_document_url(url: str) -> bool:
     return urlsplit(url).path.lower().endswith(DOCUMENT_EXTENSIONS)
 
 
+def _document_url(base_url: str, href: str | None) -> str | None:
+    """``href`` resolved, when it is a document's URL (the extension must be in ``href``: most
+    links are not documents and are not worth resolving)."""
+    if not href or not _DOCUMENT_EXTENSION.search(href):
+        return None
+    url = absolute_url(base_url, href)
+    return url if url and is_document_url(url) else None
+
+
 def is_attachment_line(line: Line, base_url: str) -> bool:
     """A line that is a document link with at most a short label ("Tải về: Kế hoạch số 12")."""
     if len(line.text) > 250 or line.link_chars == 0 or _SENTENCE_END.search(line.text):
         return False
     for a in line.element.iter("a"):
-        url = absolute_url(base_url, a.get("href"))
-        if url and is_document_url(url):
+        if _document_url(base_url, a.get("href")):
             link_text = clean_text(text_of(a))
             if link_text and link_text in line.text and len(line.text) - len(link_text) <= 50:
                 return True
@@ -182,8 +191,8 @@ def collect_attachments(root_elements, base_url: str) -> list[dict]:
     seen: set[str] = set()
     for container in root_elements:
         for a in container.iter("a"):
-            url = absolute_url(base_url, a.get("href"))
-            if url is None or not is_document_url(url) or url in seen:
+            url = _document_url(base_url, a.get("href"))
+            if url is None or url in seen:
                 continue
             seen.add(url)
             title = clean_optional(text_of(a)) or clean_optional(a.get("title"))

@@ -21,14 +21,23 @@ def clean_text(value: str | None) -> str:
     """
     if not value:
         return ""
-    value = " ".join(decode_entities(value).split())
-    if "\u200b" in value or "\ufeff" in value:
-        value = " ".join(value.replace("\u200b", " ").replace("\ufeff", " ").split())
-    if not value.isprintable():
-        value = _CONTROL.sub("", value)
+    value = decode_entities(value)
+    if not _is_tidy(value):
+        value = " ".join(value.split())
+        if "\u200b" in value or "\ufeff" in value:
+            value = " ".join(value.replace("\u200b", " ").replace("\ufeff", " ").split())
+        if not value.isprintable():
+            value = _CONTROL.sub("", value)
     if not value.isascii():
         value = unicodedata.normalize("NFC", value)
     return value.strip()
+
+
+def _is_tidy(value: str) -> bool:
+    """No whitespace to collapse and nothing to drop: printable text has no line breaks, tabs,
+    no-break or zero-width spaces and no control characters (a fast path for most lines)."""
+    return value.isprintable() and "  " not in value and not value.startswith(" ") \
+        and not value.endswith(" ")
 
 
 def decode_entities(value: str) -> str:
