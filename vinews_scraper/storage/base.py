@@ -67,6 +67,15 @@ def _day(value: str | None, name: str) -> str | None:
     return value
 
 
+def settled_by(run: Mapping) -> str | None:
+    """Which unsettled runs an ended ``run`` makes good: "site" (a finished full walk reached every
+    article of its portal, so every earlier interruption is made good), "run" (a finished
+    incremental run: only itself), or None (stopped early: it stays owed)."""
+    if run.get("finish_reason") != "finished":
+        return None
+    return "site" if run.get("full_walk") else "run"
+
+
 def _where(clauses: list[str]) -> str:
     return f" WHERE {' AND '.join(clauses)}" if clauses else ""
 
@@ -205,6 +214,11 @@ class Store(ABC):
         cursor.execute("CREATE INDEX IF NOT EXISTS runs_site_started ON runs (site, started_at)")
         if "full_walk" not in self._column_names(cursor, "runs"):  # 1: every listing walked to its end
             cursor.execute("ALTER TABLE runs ADD COLUMN full_walk INTEGER")
+        # Runs started and not yet made good: in progress, killed, or stopped early (see ``unsettled_runs``).
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS unsettled_runs (run_id TEXT PRIMARY KEY, site TEXT NOT NULL, "
+            "started_at TEXT NOT NULL)"
+        )
 
     def _add_taken_down(self, cursor: Any) -> None:
         """Give ``articles`` its nullable ``taken_down_at`` (when a stored article's page went 404/410)."""
@@ -608,9 +622,33 @@ class Store(ABC):
 
     # -- runs ------------------------------------------------------------------------------
 
+    def start_run(self, run_id: str, site: str, started_at: datetime | str) -> None:
+        """Note that a crawl of ``site`` began: unsettled until ``add_run`` records it finished."""
+        self._insert("unsettled_runs", {"run_id": run_id, "site": site, "started_at": utc_timestamp(started_at)})
+
     def add_run(self, run: Mapping) -> None:
-        """Record one finished crawl of one portal (``failures``: counts by kind)."""
-        self._insert("runs", {**run, "failures": self._json_param(dict(run["failures"]))})
+        """Record one ended crawl of one portal (``failures``: counts by kind), and in the same
+        transaction settle what it made good (``settled_by``)."""
+        row = {**run, "failures": self._json_param(dict(run["failures"]))}
+        with self._transaction() as cur:
+            cur.execute(
+                self._sql(f"INSERT INTO runs ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})"),
+                tuple(row.values()),
+            )
+            settled = settled_by(run)
+            if settled == "site":
+                cur.execute(self._sql("DELETE FROM unsettled_runs WHERE site = ?"), (run["site"],))
+            elif settled == "run":
+                cur.execute(self._sql("DELETE FROM unsettled_runs WHERE run_id = ?"), (run["run_id"],))
+
+    def unsettled_runs(self, site: str) -> list[dict]:
+        """Runs of ``site`` that were started and not made good, oldest first: killed (never
+        recorded), stopped early (recorded with another finish reason than "finished"), or in
+        progress. Articles they did not reach may lie below stored ones in the listings."""
+        return self._rows(
+            "SELECT run_id, site, started_at FROM unsettled_runs WHERE site = ? ORDER BY started_at, run_id",
+            (site,),
+        )
 
     def runs(self, site: str | None = None, limit: int | None = None) -> list[dict]:
         """Recorded runs, newest first; ``site`` and ``limit`` narrow them."""
@@ -623,9 +661,15 @@ class Store(ABC):
         return rows
 
     def last_full_walk(self, site: str) -> str | None:
-        """``started_at`` of the newest recorded full walk of ``site``, or None."""
+        """``started_at`` of the newest full walk of ``site`` that finished, or None (a walk
+        stopped early did not reach the end of the listings)."""
         with self._read_cursor() as cur:
-            cur.execute(self._sql("SELECT MAX(started_at) FROM runs WHERE site = ? AND full_walk = 1"), (site,))
+            cur.execute(
+                self._sql(
+                    "SELECT MAX(started_at) FROM runs WHERE site = ? AND full_walk = 1 AND finish_reason = 'finished'"
+                ),
+                (site,),
+            )
             return cur.fetchone()[0]
 
     def published_month_counts(self, site: str) -> dict[str, int]:
