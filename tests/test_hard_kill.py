@@ -196,6 +196,7 @@ def assert_complete_archive(archive: Archive) -> None:
         stored = list(store.iter_articles(site="replica"))
         failures = store.failures()
         versions = list(store.stream_article_versions(sites=("replica",)))
+        observed = {o["url"] for o in store.stream_view_observations(sites=("replica",)) if o["seen_on"] == "article"}
         unsettled = store.unsettled_runs("replica")
         newest_run = store.runs(site="replica")[0]
     truth = archive.truth()
@@ -203,6 +204,7 @@ def assert_complete_archive(archive: Archive) -> None:
     assert check.ok, check.lines()
     assert len(stored) == len({a["url"] for a in stored}) == len(truth) == FIRST_ARTICLES + PUBLISHED_LATER
     assert versions == []  # refetching an unchanged article after a kill makes no new version
+    assert {a["url"] for a in stored if a["view_count"] is not None} <= observed
     assert all(f["kind"] and f["reason"] for f in failures)
     assert {i["url"] for i in truth} <= {a["url"] for a in stored} | {f["url"] for f in failures}
     assert unsettled == []

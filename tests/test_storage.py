@@ -8,7 +8,13 @@ from scrapy import signals
 from scrapy.utils.test import get_crawler
 
 from vinews_scraper.items import ARTICLE_FIELDS
-from vinews_scraper.storage import STORE_SCHEMA_VERSION, StoreError, mask_uri, open_store, store_for_crawler
+from vinews_scraper.storage import (
+    STORE_SCHEMA_VERSION,
+    StoreError,
+    mask_uri,
+    open_store,
+    store_for_crawler,
+)
 from vinews_scraper.storage.postgres import PostgresStore
 from vinews_scraper.storage.sqlite import SQLiteStore
 
