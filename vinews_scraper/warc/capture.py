@@ -202,6 +202,8 @@ class RollingWarcWriter:
 
     def _close_file(self) -> None:
         final = self.directory / self._name
+        self._file.flush()
+        os.fsync(self._file.fileno())  # whole on disk before it bears the name of a finished file
         os.replace(self.directory / f"{self._name}{_OPEN_SUFFIX}", final)
         self._file.close()
         self.closed_files.append(final)
