@@ -27,6 +27,7 @@ from vinews_scraper.storage import open_store
 
 SEED = 6  # issue 6: the kill points' random draws
 FIRST_ARTICLES, PUBLISHED_LATER = 20, 100
+TOTAL = FIRST_ARTICLES + PUBLISHED_LATER
 # Fast, but slow enough for kills to land inside a crawl. A listing stops after 5 known articles,
 # so a restart that trusted an interrupted run's newer articles would never reach the older ones.
 CRAWL_SETTINGS = ("--set", "DOWNLOAD_DELAY=0.01", "--set", "AUTOTHROTTLE_ENABLED=False",
@@ -138,8 +139,8 @@ def kill_points(rng: random.Random, archive: Archive):
         return trigger
 
     def stored(low: int, high: int):
-        def trigger(stderr: Path):
-            wanted = committed_articles(archive.database) + rng.randint(low, high)
+        def trigger(stderr: Path):  # a few articles before the last at most: it must land in the crawl
+            wanted = min(committed_articles(archive.database) + rng.randint(low, high), TOTAL - 5)
             return lambda: committed_articles(archive.database) >= wanted
         return trigger
 
@@ -202,7 +203,7 @@ def assert_complete_archive(archive: Archive) -> None:
     truth = archive.truth()
     check = check_against_truth(stored, truth)
     assert check.ok, check.lines()
-    assert len(stored) == len({a["url"] for a in stored}) == len(truth) == FIRST_ARTICLES + PUBLISHED_LATER
+    assert len(stored) == len({a["url"] for a in stored}) == len(truth) == TOTAL
     assert versions == []  # refetching an unchanged article after a kill makes no new version
     assert {a["url"] for a in stored if a["view_count"] is not None} <= observed
     assert all(f["kind"] and f["reason"] for f in failures)
@@ -225,22 +226,22 @@ def test_crawl_killed_at_random_points_converges_to_the_complete_archive(tmp_pat
         archive.crawl()  # a full walk of the first articles: later crawls are incremental
         archive.portal.publish(PUBLISHED_LATER)
         points = kill_points(random.Random(SEED), archive)
-        landed, fetching, open_warcs_left = [], 0, 0
+        landed, stored_after, fetching, open_warcs_left = [], [], 0, 0
         for point, make_trigger in points:
-            before = committed_articles(archive.database)
             process, _, stderr = archive.start_crawl()
             if signal_when(process, make_trigger(stderr), signal.SIGKILL):
                 landed.append(point)
             fetching += LogLines(stderr, PAGE_FETCHED).seen() > 0
             assert integrity(archive.database) == "ok"
             open_warcs_left += len(list((archive.output / "warc").glob("*.warc.gz.open")))
-            assert committed_articles(archive.database) >= before
-        assert landed == [point for point, _ in points]
+            stored_after.append(committed_articles(archive.database))
+        assert landed == [point for point, _ in points], stored_after
+        assert stored_after == sorted(stored_after)  # a kill never undoes what was committed
         assert open_warcs_left >= 5  # kills mid-crawl left WARC files open, for the next run to finish
         with open_store(archive.store_uri) as store:
             # every run killed once it fetched pages is owed; one killed while starting may not be
             assert fetching <= len(store.unsettled_runs("replica")) <= len(landed)
-            assert len(store.known_article_urls("replica")) < FIRST_ARTICLES + PUBLISHED_LATER
+            assert len(store.known_article_urls("replica")) < TOTAL
 
         assert kill_during_export(archive, archive.start_crawl, archive.output)
         archive.crawl()
@@ -278,7 +279,7 @@ def test_sigint_stops_gracefully_and_the_next_crawl_resumes(tmp_path):
             assert stopped["finish_reason"] == "shutdown"
             assert [r["run_id"] for r in store.unsettled_runs("replica")] == [stopped["run_id"]]
             stored_before = store.known_article_urls("replica")
-        assert wanted <= len(stored_before) < FIRST_ARTICLES + PUBLISHED_LATER
+        assert wanted <= len(stored_before) < TOTAL
         assert pending_files(archive.output) == []  # a graceful stop closes its WARC file and exports
         lines = (archive.output / "articles-replica.jsonl").read_text(encoding="utf-8").splitlines()
         assert {json.loads(line)["url"] for line in lines} == stored_before
