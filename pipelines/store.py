@@ -5,7 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from vinews_scraper.items import ArticleItem, FailureItem, RejectItem, ViewObservationItem
+from vinews_scraper.items import (
+    ArticleItem,
+    FailureItem,
+    RejectItem,
+    ViewObservationItem,
+)
 from vinews_scraper.storage import Store, store_for_crawler
 
 logger = logging.getLogger(__name__)
@@ -49,20 +54,25 @@ class StorePipeline:
         return item
 
     def store_article(self, item: ArticleItem) -> None:
-        status = self.store.upsert_article(dict(item))
+        """The article and the view count its page shows, in one transaction."""
+        observed = item.get("view_count") is not None and self.storable(item["url"], item["view_count"], "article")
+        status = self.store.upsert_article(dict(item), with_view_observation=observed)
         self.stats.inc_value(f"vinews/articles_{status}")
-        if item.get("view_count") is not None:
-            self.store_view_observation(
-                item["url"], item["site"], item["fetched_at"], item["view_count"], "article"
-            )
+        if observed:
+            self.stats.inc_value("vinews/view_observations_stored")
 
     def store_view_observation(
         self, url: str, site: str | None, observed_at: Any, view_count: int, seen_on: str
     ) -> None:
-        if not isinstance(view_count, int) or not 0 <= view_count <= MAX_VIEW_COUNT:
-            logger.warning("view count %r of %s (seen on %s) not stored: not a count a store can hold",
-                           view_count, url, seen_on)
-            self.stats.inc_value("vinews/view_observations_out_of_range")
-            return
-        self.store.add_view_observation(url, site, observed_at, view_count, seen_on)
-        self.stats.inc_value("vinews/view_observations_stored")
+        if self.storable(url, view_count, seen_on):
+            self.store.add_view_observation(url, site, observed_at, view_count, seen_on)
+            self.stats.inc_value("vinews/view_observations_stored")
+
+    def storable(self, url: str, view_count: Any, seen_on: str) -> bool:
+        """Whether ``view_count`` is a count a store can hold; one that is not is logged and counted."""
+        if isinstance(view_count, int) and 0 <= view_count <= MAX_VIEW_COUNT:
+            return True
+        logger.warning("view count %r of %s (seen on %s) not stored: not a count a store can hold",
+                       view_count, url, seen_on)
+        self.stats.inc_value("vinews/view_observations_out_of_range")
+        return False

@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from vinews_scraper.atomic import PendingFile, remove_abandoned
 from vinews_scraper.cli import main
 from vinews_scraper.datasets import DATASETS, Selection, fields
 from vinews_scraper.export import ExportResult, export_articles, export_datasets
@@ -302,3 +303,19 @@ def test_export_command_takes_formats_datasets_and_a_previous_manifest(filled_st
                  "--output", str(tmp_path / "never")]) == 2
     assert "expected a time such as 2025-06-01T08:00:00Z, a manifest.json or a run id" in capsys.readouterr().err
     assert not (tmp_path / "never").exists()
+
+
+def test_an_export_removes_what_a_killed_one_left_and_never_a_live_writers_file(store, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    abandoned = out / ".articles-all.jsonl.k1ll3d_x.tmp"  # a writer's pending file, its lock gone with it
+    abandoned.write_text('{"url": "half a row', encoding="utf-8")
+    unrelated = out / ".notes.tmp"
+    unrelated.write_text("not a pending file", encoding="utf-8")
+    live = PendingFile(out / "report.md")
+    export_datasets(store, out, datasets=["articles"], formats=["jsonl"])
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [live.temp_path.name, ".notes.tmp", "articles-all.jsonl", "manifest.json"])
+    live.commit()
+    assert remove_abandoned(out) == []
+    assert (out / "report.md").exists()

@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 
 from vinews_scraper.spiders.portal import rewalk_due
 from vinews_scraper.storage import open_store
+from vinews_scraper.storage.base import settled_by
 
 NOW = datetime(2025, 3, 31, 12, 0, tzinfo=timezone.utc)
 
@@ -52,3 +53,36 @@ def test_stores_made_before_are_given_the_new_columns(store_uri, make_article):
         assert store.mark_taken_down(item["url"], "2025-02-01T00:00:00Z")
         assert store.taken_down("vithuy") == {item["url"]: "2025-02-01T00:00:00Z"}
         assert store.last_full_walk("vithuy") is None
+
+
+def test_a_run_stays_unsettled_until_it_finishes_or_a_full_walk_of_its_portal_does(store):
+    def run(run_id: str, site: str = "vithuy", **ended):
+        store.start_run(run_id, site, f"2025-01-0{run_id[-1]}T00:00:00Z")
+        if ended:
+            store.add_run({"run_id": run_id, "site": site, "started_at": f"2025-01-0{run_id[-1]}T00:00:00Z",
+                           "finished_at": "2025-01-09T00:00:00Z", "listing_pages": 1, "article_pages": 1,
+                           "items_new": 0, "items_updated": 0, "items_unchanged": 0, "items_rejected": 0,
+                           "failures": {}, **ended})
+
+    def unsettled(site: str = "vithuy") -> list[str]:
+        return [r["run_id"] for r in store.unsettled_runs(site)]
+
+    run("v1", finish_reason="finished", full_walk=0)
+    run("v2")  # killed: never recorded
+    run("v3", finish_reason="shutdown", full_walk=1)
+    run("v4", finish_reason="finished", full_walk=0)
+    run("o5", site="other")
+    assert unsettled() == ["v2", "v3"]
+    assert store.last_full_walk("vithuy") is None  # v3 stopped before the end of the listings
+    run("v6", finish_reason="finished", full_walk=1)
+    assert unsettled() == []
+    assert unsettled("other") == ["o5"]
+    assert store.last_full_walk("vithuy") == "2025-01-06T00:00:00Z"
+
+
+def test_what_an_ended_run_settles():
+    assert settled_by({"finish_reason": "finished", "full_walk": 1}) == "site"
+    assert settled_by({"finish_reason": "finished", "full_walk": 0}) == "run"
+    assert settled_by({"finish_reason": "finished", "full_walk": None}) == "run"
+    assert settled_by({"finish_reason": "shutdown", "full_walk": 1}) is None
+    assert settled_by({"finish_reason": "closespider_timeout", "full_walk": 0}) is None

@@ -8,7 +8,13 @@ from scrapy import signals
 from scrapy.utils.test import get_crawler
 
 from vinews_scraper.items import ARTICLE_FIELDS
-from vinews_scraper.storage import STORE_SCHEMA_VERSION, StoreError, mask_uri, open_store, store_for_crawler
+from vinews_scraper.storage import (
+    STORE_SCHEMA_VERSION,
+    StoreError,
+    mask_uri,
+    open_store,
+    store_for_crawler,
+)
 from vinews_scraper.storage.postgres import PostgresStore
 from vinews_scraper.storage.sqlite import SQLiteStore
 
@@ -119,6 +125,18 @@ def test_failed_write_leaves_no_partial_row(store, make_article):
         store.upsert_article(broken)
     assert store.counts()["articles"] == 0
     assert store.upsert_article(make_article()) == "new"
+
+
+def test_an_article_and_its_own_view_observation_are_stored_together_or_not_at_all(store, make_article):
+    item = make_article(view_count=321, fetched_at="2024-02-03T05:00:00Z")
+    assert store.upsert_article(item, with_view_observation=True) == "new"
+    assert [(o["view_count"], o["seen_on"], o["observed_at"]) for o in store.view_observations(item["url"])] == \
+        [(321, "article", "2024-02-03T05:00:00Z")]
+    no_count = make_article(url=CHAU_THANH, site="chauthanh", view_count=None)
+    with pytest.raises((sqlite3.IntegrityError, psycopg.errors.NotNullViolation)):
+        store.upsert_article(no_count, with_view_observation=True)  # the observation cannot be stored
+    assert store.get_article(CHAU_THANH) is None
+    assert store.counts() == {"articles": 1, "view_observations": 1, "rejects": 0, "failures": 0}
 
 
 def test_reopening_keeps_data_and_checks_the_store_version(store_uri, make_article):

@@ -30,7 +30,7 @@ from vinews_scraper.demo import check_against_truth
 from vinews_scraper.replica.portal import Portal
 from vinews_scraper.replica.server import ReplicaServer, respond
 from vinews_scraper.storage import open_store
-from vinews_scraper.warc.capture import Exchange, RollingWarcWriter
+from vinews_scraper.warc.capture import Exchange, RollingWarcWriter, finish_abandoned
 from vinews_scraper.warc.replay import read_pages
 
 CONTACT = "https://archivist.example.org/vinews-contact"
@@ -520,3 +520,31 @@ def test_a_store_made_without_the_warc_columns_gets_them(store_uri, make_article
         edited = make_article(**capture, body="Nội dung đã sửa.")
         assert store.upsert_article(edited) == "updated"
         assert store.get_article(old["url"]) == edited
+
+
+def test_a_warc_file_left_open_by_a_killed_crawl_is_cut_after_its_last_whole_record(tmp_path):
+    def exchange(n: int) -> Exchange:
+        return Exchange(url=f"http://127.0.0.1:8000/tin-tuc/bai-{n}.html", method="GET",
+                        request_headers=[("Host", "127.0.0.1:8000")], request_body=b"", protocol="HTTP/1.1",
+                        status=200, response_headers=[("Content-Type", "text/html")],
+                        body=b"<html>%d</html>" % n, date=datetime.now(timezone.utc))
+
+    writer = RollingWarcWriter(tmp_path, "vinews-test", 1_000_000, {"software": "test"})
+    captures = [writer.write(exchange(n)) for n in range(3)]
+    (live,) = tmp_path.glob("*.open")
+    whole = live.read_bytes()  # every pair is flushed as it is written
+    assert finish_abandoned(tmp_path, "vinews-test") == []  # the live writer holds its file
+    killed = tmp_path / "vinews-test-20250101000000000-00001.warc.gz.open"
+    killed.write_bytes(whole + gzip.compress(b"WARC/1.1\r\n" + os.urandom(2000))[:300])  # a record cut short
+    cut_in_first_record = tmp_path / "vinews-test-20250101000000000-00002.warc.gz.open"
+    cut_in_first_record.write_bytes(whole[:40])
+    finished = tmp_path / "vinews-test-20250101000000000-00001.warc.gz"
+    assert finish_abandoned(tmp_path, "vinews-test") == [finished]
+    assert finished.read_bytes() == whole
+    assert not cut_in_first_record.exists()
+    assert [r["WARC-Record-ID"] for r in records_of(finished) if r["WARC-Type"] == "response"] == \
+        [c.record_id for c in captures]
+    assert subprocess.run([str(WARCIO), "check", str(finished)]).returncode == 0
+    assert live.exists()
+    writer.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([finished.name, captures[0].file])

@@ -10,7 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from vinews_scraper.atomic import PendingFile, fsync_directory, pending_text
+from vinews_scraper.atomic import (
+    PendingFile,
+    fsync_directory,
+    pending_text,
+    remove_abandoned,
+)
 from vinews_scraper.datasets import DATASETS, Selection, rows
 from vinews_scraper.formats import FORMATS, Writer, open_writer
 from vinews_scraper.manifest import MANIFEST_NAME, build_manifest, file_entry
@@ -81,12 +86,14 @@ def export_datasets(
     (unless ``manifest`` is false) ``manifest.json`` describing them.
 
     Rows stream from the store to every format of a dataset in one pass, never held all at once.
-    On any error every temporary file is removed and no target file is created or changed.
+    On any error every temporary file is removed and no target file is created or changed; the
+    temporary files of an earlier export that was killed are removed first.
     """
     datasets = _checked(datasets, DATASETS, "dataset")
     formats = _checked(formats, FORMATS, "export format")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    remove_abandoned(out_dir)  # what an export killed before its renames left
     exported_at = datetime.now(timezone.utc)
     pending: list[PendingFile] = []
     data_files: list[_PendingExport] = []

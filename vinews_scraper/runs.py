@@ -18,9 +18,14 @@ from pathlib import Path
 from scrapy import signals
 from twisted.internet import task
 
-from .atomic import write_text_atomically
+from .atomic import remove_abandoned, write_text_atomically
 from .items import ArticleItem
-from .storage import open_store, store_uri_for_settings, utc_timestamp
+from .storage import (
+    open_store,
+    store_for_crawler,
+    store_uri_for_settings,
+    utc_timestamp,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +33,11 @@ COVERAGE_FIELDS = ("title", "body", "published", "modified", "category", "view_c
                    "source", "images", "attachments")
 STORED = ("new", "updated", "unchanged")
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._+-]")
+
+
+def run_id_of(site: str, started: datetime) -> str:
+    """The id of the run of ``site`` started at ``started``; also the name of its report files."""
+    return f"{_SAFE_NAME.sub('-', site)}-{started:%Y%m%dT%H%M%S.%fZ}"
 
 
 def page_kind(request) -> str | None:
@@ -134,6 +144,7 @@ def render_markdown(report: dict) -> str:
 def write_report(report: dict, directory: Path) -> Path:
     """Write ``<run_id>.json`` and ``<run_id>.md`` into ``directory``; returns the JSON path."""
     directory.mkdir(parents=True, exist_ok=True)
+    remove_abandoned(directory)  # a killed run's half-written report
     target = directory / f"{report['run']['run_id']}.json"
     write_text_atomically(target, json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     write_text_atomically(target.with_suffix(".md"), render_markdown(report))
@@ -162,6 +173,9 @@ class RunRecorder:
 
     def spider_opened(self, spider):
         self.started = datetime.now(timezone.utc)
+        site = getattr(getattr(spider, "site", None), "key", None)
+        if site is not None:  # unsettled until recorded: a kill leaves it for the next run to make good
+            store_for_crawler(self.crawler).start_run(run_id_of(site, self.started), site, self.started)
 
     def response_received(self, response, request, spider):
         kind = page_kind(request)
@@ -180,7 +194,7 @@ class RunRecorder:
             return
         stats = self.crawler.stats.get_stats()
         run = {
-            "run_id": f"{_SAFE_NAME.sub('-', site)}-{self.started:%Y%m%dT%H%M%S.%fZ}",  # a file name too
+            "run_id": run_id_of(site, self.started),
             "site": site,
             "started_at": utc_timestamp(self.started),
             "finished_at": utc_timestamp(),

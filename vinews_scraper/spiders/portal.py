@@ -92,7 +92,9 @@ class PortalSpider(scrapy.Spider):
     are always read.
 
     Otherwise a listing stops after ``VINEWS_INCREMENTAL_STOP_AFTER`` consecutive stored articles,
-    unless the store has no full walk of the portal within ``VINEWS_FULL_REWALK_DAYS`` days.
+    unless the store has no full walk of the portal within ``VINEWS_FULL_REWALK_DAYS`` days, or an
+    earlier run did not finish (killed or stopped): it may have stored newer articles and not
+    older ones, so only a full walk is sure to reach the rest.
     """
 
     name = "portal"
@@ -136,11 +138,22 @@ class PortalSpider(scrapy.Spider):
             spider.known_urls = spider.stored_urls
         spider.stop_after = _positive(crawler.settings.get("VINEWS_INCREMENTAL_STOP_AFTER"))
         days = _positive(crawler.settings.get("VINEWS_FULL_REWALK_DAYS"))
-        spider.full = spider.full or rewalk_due(store.last_full_walk(spider.site.key), days)
+        unsettled = store.unsettled_runs(spider.site.key)
+        if unsettled:
+            spider.logger.info("%d earlier run(s) of %s did not finish (the last started %s): "
+                               "walking every listing to its end", len(unsettled), spider.site.key,
+                               unsettled[-1]["started_at"])
+        spider.full = spider.full or bool(unsettled) or rewalk_due(store.last_full_walk(spider.site.key), days)
         return spider
 
+    @property
+    def walks_every_listing(self) -> bool:
+        """Whether this crawl reaches the end of every listing: a full walk that ``max_pages``,
+        ``since`` or ``max_articles`` do not cut short. Only such a walk settles interrupted runs."""
+        return self.full and not (self.max_pages or self.since or self.max_articles)
+
     async def start(self):
-        self.crawler.stats.set_value("vinews/full_walk", self.full)  # the run records it
+        self.crawler.stats.set_value("vinews/full_walk", self.walks_every_listing)  # the run records it
         for url in self.site.listing_urls:
             yield scrapy.Request(url, callback=self.parse_listing, errback=self.record_failure,
                                  cb_kwargs={"page": 1, "known_streak": 0})

@@ -67,6 +67,28 @@ def _day(value: str | None, name: str) -> str | None:
     return value
 
 
+def _view_observation_row(
+    url: str, site: str | None, observed_at: datetime | str | None, view_count: int, seen_on: str
+) -> dict[str, Any]:
+    return {
+        "url": url,
+        "site": site,
+        "observed_at": utc_timestamp(observed_at),
+        "view_count": view_count,
+        "seen_on": seen_on,
+        "recorded_at": _store_clock(),
+    }
+
+
+def settled_by(run: Mapping) -> str | None:
+    """Which unsettled runs an ended ``run`` makes good: "site" (a finished full walk reached every
+    article of its portal, so every earlier interruption is made good), "run" (a finished
+    incremental run: only itself), or None (stopped early: it stays owed)."""
+    if run.get("finish_reason") != "finished":
+        return None
+    return "site" if run.get("full_walk") else "run"
+
+
 def _where(clauses: list[str]) -> str:
     return f" WHERE {' AND '.join(clauses)}" if clauses else ""
 
@@ -205,6 +227,11 @@ class Store(ABC):
         cursor.execute("CREATE INDEX IF NOT EXISTS runs_site_started ON runs (site, started_at)")
         if "full_walk" not in self._column_names(cursor, "runs"):  # 1: every listing walked to its end
             cursor.execute("ALTER TABLE runs ADD COLUMN full_walk INTEGER")
+        # Runs started and not yet made good: in progress, killed, or stopped early (see ``unsettled_runs``).
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS unsettled_runs (run_id TEXT PRIMARY KEY, site TEXT NOT NULL, "
+            "started_at TEXT NOT NULL)"
+        )
 
     def _add_taken_down(self, cursor: Any) -> None:
         """Give ``articles`` its nullable ``taken_down_at`` (when a stored article's page went 404/410)."""
@@ -246,45 +273,55 @@ class Store(ABC):
             article[name] = [_ordered(e, _NESTED_KEYS[name]) for e in self._json_value(article[name])]
         return article
 
-    def upsert_article(self, item: Mapping) -> str:
+    def upsert_article(self, item: Mapping, with_view_observation: bool = False) -> str:
         """Insert or refresh one article by url: "new", "updated" (content changed) or "unchanged".
 
         An update first keeps the replaced content in ``article_versions``; ``changed_at`` moves
         when the content or the view count changes. A successful fetch clears ``taken_down_at``.
+        ``with_view_observation`` also records the item's view count as seen on its own page at
+        its ``fetched_at``, in the same transaction: a kill cannot keep one without the other.
         """
         params = self._article_params(item)
         now = _store_clock()
+        with self._transaction() as cur:
+            status = self._upsert(cur, params, now)
+            if with_view_observation:
+                self._insert_row(cur, "view_observations", _view_observation_row(
+                    item["url"], item.get("site"), item.get("fetched_at"), item["view_count"], "article"))
+        return status
+
+    def _upsert(self, cur: Any, params: dict[str, Any], now: str) -> str:
+        """The insert or refresh of ``upsert_article`` inside its transaction; returns its status."""
         columns = ", ".join(ARTICLE_FIELDS)
         marks = ", ".join("?" for _ in ARTICLE_FIELDS)
-        with self._transaction() as cur:
-            cur.execute(
-                self._sql(
-                    f"INSERT INTO articles ({columns}, first_seen_at, last_seen_at, changed_at) "
-                    f"VALUES ({marks}, ?, ?, ?) ON CONFLICT (url) DO NOTHING"
-                ),
-                (*params.values(), now, now, now),
-            )
-            if cur.rowcount == 1:
-                return "new"
-            cur.execute(
-                self._sql(f"SELECT content_hash, view_count FROM articles WHERE url = ?{self.lock_clause}"),
-                (params["url"],),
-            )
-            stored_hash, stored_views = cur.fetchone()
-            if stored_hash == params["content_hash"]:
-                changed, status = _FETCH_FIELDS, "unchanged"
-            else:
-                self._keep_version(cur, params["url"], now)
-                changed, status = _UPDATED_FIELDS, "updated"
-            changed_at = now if status == "updated" or stored_views != params["view_count"] else None
-            assignments = ", ".join(f"{f} = ?" for f in changed)
-            cur.execute(
-                self._sql(
-                    f"UPDATE articles SET {assignments}, last_seen_at = ?, "
-                    "changed_at = COALESCE(?, changed_at), taken_down_at = NULL WHERE url = ?"
-                ),
-                (*(params[f] for f in changed), now, changed_at, params["url"]),
-            )
+        cur.execute(
+            self._sql(
+                f"INSERT INTO articles ({columns}, first_seen_at, last_seen_at, changed_at) "
+                f"VALUES ({marks}, ?, ?, ?) ON CONFLICT (url) DO NOTHING"
+            ),
+            (*params.values(), now, now, now),
+        )
+        if cur.rowcount == 1:
+            return "new"
+        cur.execute(
+            self._sql(f"SELECT content_hash, view_count FROM articles WHERE url = ?{self.lock_clause}"),
+            (params["url"],),
+        )
+        stored_hash, stored_views = cur.fetchone()
+        if stored_hash == params["content_hash"]:
+            changed, status = _FETCH_FIELDS, "unchanged"
+        else:
+            self._keep_version(cur, params["url"], now)
+            changed, status = _UPDATED_FIELDS, "updated"
+        changed_at = now if status == "updated" or stored_views != params["view_count"] else None
+        assignments = ", ".join(f"{f} = ?" for f in changed)
+        cur.execute(
+            self._sql(
+                f"UPDATE articles SET {assignments}, last_seen_at = ?, "
+                "changed_at = COALESCE(?, changed_at), taken_down_at = NULL WHERE url = ?"
+            ),
+            (*(params[f] for f in changed), now, changed_at, params["url"]),
+        )
         return status
 
     def _keep_version(self, cursor: Any, url: str, now: str) -> None:
@@ -502,14 +539,15 @@ class Store(ABC):
 
     # -- observations, rejects, failures ---------------------------------------------------
 
+    def _insert_row(self, cur: Any, table: str, row: dict[str, Any]) -> None:
+        cur.execute(
+            self._sql(f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})"),
+            tuple(row.values()),
+        )
+
     def _insert(self, table: str, row: dict[str, Any]) -> None:
         with self._transaction() as cur:
-            cur.execute(
-                self._sql(
-                    f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})"
-                ),
-                tuple(row.values()),
-            )
+            self._insert_row(cur, table, row)
 
     def _rows(self, sql: str, params: tuple = ()) -> list[dict]:
         with self._read_cursor() as cur:
@@ -521,17 +559,7 @@ class Store(ABC):
         self, url: str, site: str | None, observed_at: datetime | str | None, view_count: int, seen_on: str
     ) -> None:
         """Record that ``url`` showed ``view_count`` views at ``observed_at`` (on "article" or "listing")."""
-        self._insert(
-            "view_observations",
-            {
-                "url": url,
-                "site": site,
-                "observed_at": utc_timestamp(observed_at),
-                "view_count": view_count,
-                "seen_on": seen_on,
-                "recorded_at": _store_clock(),
-            },
-        )
+        self._insert("view_observations", _view_observation_row(url, site, observed_at, view_count, seen_on))
 
     def add_reject(
         self,
@@ -608,9 +636,33 @@ class Store(ABC):
 
     # -- runs ------------------------------------------------------------------------------
 
+    def start_run(self, run_id: str, site: str, started_at: datetime | str) -> None:
+        """Note that a crawl of ``site`` began: unsettled until ``add_run`` records it finished."""
+        self._insert("unsettled_runs", {"run_id": run_id, "site": site, "started_at": utc_timestamp(started_at)})
+
     def add_run(self, run: Mapping) -> None:
-        """Record one finished crawl of one portal (``failures``: counts by kind)."""
-        self._insert("runs", {**run, "failures": self._json_param(dict(run["failures"]))})
+        """Record one ended crawl of one portal (``failures``: counts by kind), and in the same
+        transaction settle what it made good (``settled_by``)."""
+        row = {**run, "failures": self._json_param(dict(run["failures"]))}
+        with self._transaction() as cur:
+            cur.execute(
+                self._sql(f"INSERT INTO runs ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})"),
+                tuple(row.values()),
+            )
+            settled = settled_by(run)
+            if settled == "site":
+                cur.execute(self._sql("DELETE FROM unsettled_runs WHERE site = ?"), (run["site"],))
+            elif settled == "run":
+                cur.execute(self._sql("DELETE FROM unsettled_runs WHERE run_id = ?"), (run["run_id"],))
+
+    def unsettled_runs(self, site: str) -> list[dict]:
+        """Runs of ``site`` that were started and not made good, oldest first: killed (never
+        recorded), stopped early (recorded with another finish reason than "finished"), or in
+        progress. Articles they did not reach may lie below stored ones in the listings."""
+        return self._rows(
+            "SELECT run_id, site, started_at FROM unsettled_runs WHERE site = ? ORDER BY started_at, run_id",
+            (site,),
+        )
 
     def runs(self, site: str | None = None, limit: int | None = None) -> list[dict]:
         """Recorded runs, newest first; ``site`` and ``limit`` narrow them."""
@@ -623,9 +675,15 @@ class Store(ABC):
         return rows
 
     def last_full_walk(self, site: str) -> str | None:
-        """``started_at`` of the newest recorded full walk of ``site``, or None."""
+        """``started_at`` of the newest full walk of ``site`` that finished, or None (a walk
+        stopped early did not reach the end of the listings)."""
         with self._read_cursor() as cur:
-            cur.execute(self._sql("SELECT MAX(started_at) FROM runs WHERE site = ? AND full_walk = 1"), (site,))
+            cur.execute(
+                self._sql(
+                    "SELECT MAX(started_at) FROM runs WHERE site = ? AND full_walk = 1 AND finish_reason = 'finished'"
+                ),
+                (site,),
+            )
             return cur.fetchone()[0]
 
     def published_month_counts(self, site: str) -> dict[str, int]:

@@ -2,15 +2,22 @@
 rolling WARC/1.1 files (one gzip member per record) as Scrapy's downloader delivered it.
 
 A file is named ``*.warc.gz.open`` while it is written and renamed to ``*.warc.gz`` when it is
-closed (at rollover and when the spider closes), so a ``.warc.gz`` file is always complete.
+closed (at rollover and when the spider closes), so a ``.warc.gz`` file is always complete. Each
+request/response pair is flushed to the file before the spider sees the response, so a record an
+article row refers to is in the file even if the process is killed. A ``.open`` file left by a
+killed crawl is finished by the next crawl of its portal (``finish_abandoned``): cut after its
+last whole record and renamed. The writer holds a lock on its ``.open`` file, so a live one is
+never taken for abandoned.
 """
 
 from __future__ import annotations
 
+import fcntl
 import http
 import logging
 import os
 import re
+import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib.metadata import version
@@ -46,6 +53,9 @@ CAPTURE_LIMITS = (
 
 _META_KEY = "vinews_warc"
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+_OPEN_SUFFIX = ".open"
+_READ_SIZE = 1 << 16  # small: a chunk of a highly compressed member inflates a thousandfold
+_GZIP = 16 + zlib.MAX_WBITS  # a gzip member, header and trailer checked
 
 
 @dataclass(frozen=True)
@@ -111,6 +121,57 @@ def _warc_date(moment: datetime) -> str:
     return datetime_to_iso_date(moment.astimezone(timezone.utc).replace(tzinfo=None), use_micros=True)
 
 
+def whole_members_length(stream) -> int:
+    """How many leading bytes of ``stream`` are whole gzip members, each with its CRC checked.
+    vinews writes one member per WARC record, so this is where the last whole record ends and
+    where a record cut short by a kill begins."""
+    whole = consumed = 0
+    member = zlib.decompressobj(_GZIP)
+    while chunk := stream.read(_READ_SIZE):
+        while chunk:
+            try:
+                member.decompress(chunk)
+            except zlib.error:
+                return whole
+            if not member.eof:
+                consumed += len(chunk)
+                break
+            consumed += len(chunk) - len(member.unused_data)
+            whole = consumed
+            chunk = member.unused_data
+            member = zlib.decompressobj(_GZIP)
+    return whole
+
+
+def finish_abandoned(directory: str | Path, prefix: str) -> list[Path]:
+    """Finish the ``<prefix>-*.warc.gz.open`` files in ``directory`` that no live writer holds
+    (a killed crawl left them): each is cut after its last whole record and renamed to the
+    ``.warc.gz`` name its records were stored under; one without a whole record is removed.
+    Returns the finished files."""
+    finished = []
+    for path in sorted(Path(directory).glob(f"{_UNSAFE_NAME.sub('-', prefix)}-*.warc.gz{_OPEN_SUFFIX}")):
+        try:
+            stream = open(path, "r+b")  # noqa: SIM115 (closed below, after the lock is given up)
+        except FileNotFoundError:  # finished by another crawl meanwhile
+            continue
+        with stream:
+            try:
+                fcntl.flock(stream, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:  # a live writer's file
+                continue
+            length = whole_members_length(stream)
+            stream.truncate(length)
+            os.fsync(stream.fileno())
+            if length:
+                final = path.with_name(path.name[:-len(_OPEN_SUFFIX)])
+                os.replace(path, final)
+                finished.append(final)
+                logger.warning("WARC file left open by a killed crawl finished: %s (%d bytes kept)", final, length)
+            else:
+                path.unlink()
+    return finished
+
+
 class RollingWarcWriter:
     """Writes exchanges to ``<prefix>-<UTC time>-<serial>.warc.gz`` files in ``directory``; a file
     is closed once it reaches ``max_size`` bytes (a request/response pair is never split)."""
@@ -132,16 +193,19 @@ class RollingWarcWriter:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S%f")[:17]
         self._name = f"{self.prefix}-{stamp}-{self.serial:05d}.warc.gz"
         self.directory.mkdir(parents=True, exist_ok=True)
-        self._file = open(self.directory / f"{self._name}.open", "xb")  # noqa: SIM115 (open until rollover)
+        self._file = open(self.directory / f"{self._name}{_OPEN_SUFFIX}", "xb")  # noqa: SIM115 (open until rollover)
+        fcntl.flock(self._file, fcntl.LOCK_EX)  # released by the kernel however the process ends
         self._writer = WARCWriter(self._file, gzip=True, warc_version="1.1")
         warcinfo = self._writer.create_warcinfo_record(self._name, self.info)
         self._warcinfo_id = warcinfo.rec_headers.get_header("WARC-Record-ID")
         self._writer.write_record(warcinfo)
 
     def _close_file(self) -> None:
-        self._file.close()
         final = self.directory / self._name
-        os.replace(self.directory / f"{self._name}.open", final)
+        self._file.flush()
+        os.fsync(self._file.fileno())  # whole on disk before it bears the name of a finished file
+        os.replace(self.directory / f"{self._name}{_OPEN_SUFFIX}", final)
+        self._file.close()
         self.closed_files.append(final)
         self._file = self._writer = None
         logger.info("WARC file closed: %s", final)
@@ -178,6 +242,7 @@ class RollingWarcWriter:
                                           exchange.request_headers, is_http_request=True),
             warc_headers_dict=fields("request"))
         self._writer.write_request_response_pair(request, response)
+        self._file.flush()  # in the file before any item refers to it: a kill cannot lose it
         capture = Capture(self._name, response.rec_headers.get_header("WARC-Record-ID"), exchange.date)
         if self._file.tell() >= self.max_size:
             self._close_file()
@@ -243,6 +308,8 @@ class WarcCaptureMiddleware:
 
     def spider_opened(self, spider) -> None:
         site = getattr(getattr(spider, "site", None), "key", None) or spider.name
+        finished = finish_abandoned(self.directory, f"vinews-{site}")
+        self.stats.set_value("vinews/warc/abandoned_files_finished", len(finished))
         self.writer = RollingWarcWriter(self.directory, f"vinews-{site}", self.max_size,
                                         warcinfo_fields(self.crawler.settings, site))
 
