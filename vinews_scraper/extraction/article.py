@@ -269,8 +269,18 @@ def _category_label(text: str) -> str | None:
 def _title_class_score(line: Line) -> float:
     for el in line.ancestors[-3:]:
         marker = el.get("class") or el.get("id")
-        if marker and TITLE_CLASS.search(marker):
-            return -1.0 if BOX_TITLE_CLASS.search(marker) else 1.5
+        if marker:
+            score = _marker_title_score(marker)
+            if score:
+                return score
+    return 0.0
+
+
+@lru_cache(maxsize=4096)
+def _marker_title_score(marker: str) -> float:
+    """A headline class scores, a box-title class ("box-title" of a sidebar) counts against."""
+    if TITLE_CLASS.search(marker):
+        return -1.0 if BOX_TITLE_CLASS.search(marker) else 1.5
     return 0.0
 
 

@@ -37,9 +37,6 @@ _CATEGORY_BOX = re.compile(r"(?i)\s*(chuyên mục|danh mục|categories|categor
 _CATEGORY_LABEL = re.compile(r"(?i)(chuyên mục|danh mục|categor(ies|y))\s*:")
 _CENTER_CLASS = re.compile(r"(?i)(^|[\s_-])(text-center|center|aligncenter|centered)($|\s)")
 _ITALIC_CLASS = re.compile(r"(?i)(^|[\s_-])(italic|font-italic)($|\s)")
-_CRUMBS_INSIDE = etree.XPath(
-    ".//*[contains(@class, 'bread') or contains(@class, 'Bread') or contains(@aria-label, 'bread')"
-    " or contains(@id, 'bread') or contains(@id, 'Bread')]")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 _parser = etree.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
@@ -188,6 +185,24 @@ def class_marker(el: etree._Element) -> str | None:
 _BARRIER_MIN_TEXT = 20
 
 
+def _crumbs_inside(el: etree._Element) -> list:
+    """The elements inside ``el`` whose class, id or aria-label says breadcrumb."""
+    found = []
+    for sub in el.iterdescendants():
+        if not isinstance(sub.tag, str):
+            continue
+        cls, identifier, label = sub.get("class"), sub.get("id"), sub.get("aria-label")
+        if (cls and ("bread" in cls or "Bread" in cls)) or (identifier and ("bread" in identifier or "Bread" in identifier)) \
+                or (label and "bread" in label):
+            found.append(sub)
+    return found
+
+
+def _may_name_category(text: str) -> bool:
+    """A cheap test before ``_CATEGORY_LABEL`` on a long chrome region."""
+    return "ục" in text or "ỤC" in text or "ategor" in text or "ATEGOR" in text
+
+
 def _path_like(text: str) -> bool:
     """A short unclassed <nav> that reads as a breadcrumb: "Trang chủ / Tin tức / Văn hóa"."""
     flat = " ".join(text.split())
@@ -292,8 +307,8 @@ class _Flattener:
                     and not (self.headline and self.headline in " ".join(text.split()).casefold()):
                 self.flush(block, ctx)
                 if tag == "nav" or tag == "header":
-                    self.crumbs.extend(_CRUMBS_INSIDE(el) or ([el] if _path_like(text) else []))
-                elif _CATEGORY_LABEL.search(text):
+                    self.crumbs.extend(_crumbs_inside(el) or ([el] if _path_like(text) else []))
+                elif _may_name_category(text) and _CATEGORY_LABEL.search(text):
                     self.crumbs.extend(_category_box(el))
                 elif tag == "aside" and _short_label(text):
                     self.tag_boxes.append((el, len(self.lines)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from .cues import CAPTION_CLASS, DOCUMENT_EXTENSIONS
@@ -54,10 +55,15 @@ def is_caption_marked(line: Line, depth: int = 4) -> bool:
     for el in chain:
         if el.tag == "figcaption":
             return True
-        marker = (el.get("class") or "") + " " + (el.get("id") or "")
-        if CAPTION_CLASS.search(marker):
+        if _is_caption_class(el.get("class") or "", el.get("id") or ""):
             return True
     return False
+
+
+@lru_cache(maxsize=4096)
+def _is_caption_class(cls: str, identifier: str) -> bool:
+    """Cached: a template repeats its class names on every line."""
+    return bool(CAPTION_CLASS.search(f"{cls} {identifier}"))
 
 
 def _nearest(line: Line, tag: str):
