@@ -150,3 +150,10 @@ def test_the_block_marked_as_article_body_holds_a_notice_of_short_lines():
                  '<div itemprop="articleBody">' + _paragraphs(["Lịch tiếp công dân tháng 02/2024"] + rows)
                  + "</div></div>" + SIDEBAR)
     assert extract_article(page, URL)["body"] == "\n\n".join(["Lịch tiếp công dân tháng 02/2024"] + rows)
+
+
+def test_photo_credit_lines_inside_the_text_are_not_body():
+    page = _page('<div class="chi-tiet">' + _paragraphs(PARAGRAPHS[:2]) + '<img src="/anh/1.jpg" alt="">'
+                 + "<p>Ảnh: Minh Kiên</p>" + _paragraphs(PARAGRAPHS[2:3]) + "<p>(Nguồn ảnh: UBND xã Mới)</p>"
+                 + _paragraphs(PARAGRAPHS[3:]) + "</div>")
+    assert extract_article(page, URL)["body"] == "\n\n".join(PARAGRAPHS)

@@ -696,6 +696,7 @@ def extract_body(lines: list[Line], start: int, end: int, skip: set[int], title:
                              index=line.index, ancestors=line.ancestors))
             break
         if line.chrome or is_furniture(text) or line.link_density > 0.6 or is_caption_marked(line) \
+                or is_photo_credit(text) \
                 or is_attachment_line(line, base_url) or _category_label(text) or is_file_name(text):
             continue
         if text.casefold() == folded_title:

@@ -68,7 +68,8 @@ def inline_author(text: str) -> tuple[str, int, int] | None:
     return (name, m.start(1), m.end(2)) if name else None
 
 
-_PHOTO_CREDIT = re.compile(r"(?i)^[\s(\[]*(ảnh|ảnh minh họa|ảnh minh hoạ|photo)\s*[:：]\s*\S.{0,80}$")
+_PHOTO_CREDIT = re.compile(r"(?i)^[\s(\[]*(ảnh|ảnh minh họa|ảnh minh hoạ|nguồn ảnh|photo|image|image credit)"
+                           r"\s*[:：]\s*\S.{0,80}$")
 
 
 def is_photo_credit(text: str) -> bool:
