@@ -157,3 +157,12 @@ def test_photo_credit_lines_inside_the_text_are_not_body():
                  + "<p>Ảnh: Minh Kiên</p>" + _paragraphs(PARAGRAPHS[2:3]) + "<p>(Nguồn ảnh: UBND xã Mới)</p>"
                  + _paragraphs(PARAGRAPHS[3:]) + "</div>")
     assert extract_article(page, URL)["body"] == "\n\n".join(PARAGRAPHS)
+
+
+def test_an_english_dateline_is_not_body_but_a_sentence_or_a_quoted_post_with_a_date_is():
+    lines = ["Nov 18, 2019 7:04 pm ET", "Updated 20 Nov 2019 08:00 GMT"]
+    sentence = "The office will reopen on March 4, 2024 after repairs."
+    quoted = "— UBND xã Mới (@ubndxamoi) March 4, 2024"
+    page = _page('<div class="chi-tiet">' + _paragraphs(lines + PARAGRAPHS[:2] + [sentence, quoted]
+                                                         + PARAGRAPHS[2:]) + "</div>")
+    assert extract_article(page, URL)["body"] == "\n\n".join(PARAGRAPHS[:2] + [sentence, quoted] + PARAGRAPHS[2:])

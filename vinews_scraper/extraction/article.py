@@ -48,6 +48,10 @@ _TITLE_SPLIT = re.compile(r"\s+[-|–—:»]+\s+")
 _SENTENCE = re.compile(r"[.!?…:;\"”)]$")
 _MARKED_BODY_MIN = 200  # characters of text in a marked article body worth trusting
 _ARTICLE_BODY_MARK = etree.XPath('//*[@itemprop="articleBody"]')
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_ENGLISH_DATE = re.compile(r"(?i)\b(?:" + _MONTH + r"\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+" + _MONTH + r",?\s+\d{4})\b")
+_DATELINE_MAX = 100
+_SENTENCE_END = re.compile(r"[.!?…]\s*[\"”’)]?$")
 _LIST_TAGS = frozenset(("ol", "ul", "dl"))
 # A block's parent scores half the block's text plus its own; at this share of the block's score
 # the parent holds a good part of the text itself.
@@ -651,6 +655,14 @@ def _is_bare_byline(line: Line) -> bool:
                                                           or line.italic or len(text) <= 40))
 
 
+def _is_dateline(text: str) -> bool:
+    """A short line stating when the page was published in English ("Nov 18, 2019 7:04 pm ET",
+    "By HNN Staff | November 18, 2019 at 2:26 PM"): page furniture, not a sentence of the text
+    nor the attribution of a quoted post ("— Name (@handle) November 18, 2019")."""
+    return len(text) <= _DATELINE_MAX and not text.startswith(("—", "–", "-")) \
+        and not _SENTENCE_END.search(text) and bool(_ENGLISH_DATE.search(text))
+
+
 def _resume_after_box(lines: list[Line], index: int, end: int, kept: list[Line]) -> int | None:
     """Where the text goes on after a box set into it ("Related news" between two paragraphs):
     the first line after the box when it is running text beside the paragraphs kept so far;
@@ -696,7 +708,7 @@ def extract_body(lines: list[Line], start: int, end: int, skip: set[int], title:
                              index=line.index, ancestors=line.ancestors))
             break
         if line.chrome or is_furniture(text) or line.link_density > 0.6 or is_caption_marked(line) \
-                or is_photo_credit(text) \
+                or is_photo_credit(text) or _is_dateline(text) \
                 or is_attachment_line(line, base_url) or _category_label(text) or is_file_name(text):
             continue
         if text.casefold() == folded_title:
