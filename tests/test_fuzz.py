@@ -240,6 +240,14 @@ def test_a_lying_charset_declaration_gives_a_valid_item_or_a_reason(declared, wh
     fx.check_listing(data, URL, header)
 
 
+@pytest.mark.parametrize("declared", ["utf-16", "UTF-16LE", "utf-16be", "utf-32"])
+def test_a_meta_claiming_utf16_on_ascii_compatible_bytes_is_read_as_utf8(declared):
+    page = fx.article_page(random.Random(1))
+    honest = extract_article(page.encode("utf-8"), URL)
+    lying = extract_article(page.replace("<head>", f'<head><meta charset="{declared}">', 1).encode("utf-8"), URL)
+    assert (lying["title"], lying["body"]) == (honest["title"], honest["body"])
+
+
 @pytest.mark.parametrize("depth", [100, 254, 255, 256, 1000, 10_000, 100_000])
 @pytest.mark.parametrize("tag", ["div", "span", "table", "b"])
 def test_deep_nesting_is_never_a_recursion_error(depth, tag):
