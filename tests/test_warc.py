@@ -238,18 +238,20 @@ def test_parse_warc_reproduces_the_crawls_items(captured):
     assert "0 failed" in result.stderr
 
 
-def test_rolling_writer_names_files_open_until_closed(tmp_path):
-    def exchange(n: int) -> Exchange:
-        return Exchange(url=f"http://127.0.0.1:8000/tin-tuc/bai-{n}.html", method="GET",
-                        request_headers=[("Host", "127.0.0.1:8000")], request_body=b"", protocol="HTTP/1.1",
-                        status=200, response_headers=[("Content-Type", "text/html")],
-                        body=b"<html>%d</html>" % n, date=datetime.now(timezone.utc))
+def _exchange(n: int) -> Exchange:
+    """A small article exchange numbered ``n``, for the writer tests."""
+    return Exchange(url=f"http://127.0.0.1:8000/tin-tuc/bai-{n}.html", method="GET",
+                    request_headers=[("Host", "127.0.0.1:8000")], request_body=b"", protocol="HTTP/1.1",
+                    status=200, response_headers=[("Content-Type", "text/html")],
+                    body=b"<html>%d</html>" % n, date=datetime.now(timezone.utc))
 
+
+def test_rolling_writer_names_files_open_until_closed(tmp_path):
     writer = RollingWarcWriter(tmp_path, "vinews-test", 2_000, {"software": "test"})
-    first = writer.write(exchange(1))
+    first = writer.write(_exchange(1))
     assert [p.name for p in tmp_path.iterdir()] == [first.file + ".open"]
     while writer.serial == 1:
-        writer.write(exchange(2))
+        writer.write(_exchange(2))
     assert (tmp_path / first.file).is_file()  # rolled over: closed and renamed
     (still_open,) = tmp_path.glob("*.open")
     assert still_open.name.startswith("vinews-test-") and still_open.name.endswith("-00002.warc.gz.open")
@@ -523,14 +525,8 @@ def test_a_store_made_without_the_warc_columns_gets_them(store_uri, make_article
 
 
 def test_a_warc_file_left_open_by_a_killed_crawl_is_cut_after_its_last_whole_record(tmp_path):
-    def exchange(n: int) -> Exchange:
-        return Exchange(url=f"http://127.0.0.1:8000/tin-tuc/bai-{n}.html", method="GET",
-                        request_headers=[("Host", "127.0.0.1:8000")], request_body=b"", protocol="HTTP/1.1",
-                        status=200, response_headers=[("Content-Type", "text/html")],
-                        body=b"<html>%d</html>" % n, date=datetime.now(timezone.utc))
-
     writer = RollingWarcWriter(tmp_path, "vinews-test", 1_000_000, {"software": "test"})
-    captures = [writer.write(exchange(n)) for n in range(3)]
+    captures = [writer.write(_exchange(n)) for n in range(3)]
     (live,) = tmp_path.glob("*.open")
     whole = live.read_bytes()  # every pair is flushed as it is written
     assert finish_abandoned(tmp_path, "vinews-test") == []  # the live writer holds its file

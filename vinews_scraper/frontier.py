@@ -73,23 +73,19 @@ return requeued
 
 # Requests still to crawl: queued, plus in flight at any worker (whose callbacks may queue more).
 # KEYS: queue, workers; ARGV: in-flight key prefix.
-_PENDING = """
+_COUNT_PENDING = """
 local pending = redis.call('ZCARD', KEYS[1])
 for _, worker in ipairs(redis.call('SMEMBERS', KEYS[2])) do
   pending = pending + redis.call('ZCARD', ARGV[1] .. worker)
 end
-return pending
 """
+_PENDING = _COUNT_PENDING + "return pending\n"
 
 # Forget a finished crawl (nothing queued, nothing in flight anywhere): its dupefilter would
 # otherwise filter every request of the next crawl. Returns -1 while requests are pending, else
 # the number of keys deleted.
 # KEYS: queue, workers, dupefilter; ARGV: in-flight key prefix.
-_CLEAR_IF_FINISHED = """
-local pending = redis.call('ZCARD', KEYS[1])
-for _, worker in ipairs(redis.call('SMEMBERS', KEYS[2])) do
-  pending = pending + redis.call('ZCARD', ARGV[1] .. worker)
-end
+_CLEAR_IF_FINISHED = _COUNT_PENDING + """
 if pending > 0 then return -1 end
 return redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
 """
