@@ -346,13 +346,15 @@ class _Flattener:
             italic = True
         elif tag == "b" or tag == "strong":
             bold = True
-        if el.text:
-            self.pieces.append((el.text, link, italic, bold))
+        text = el.text  # each read of .text or .tail builds a new string: read once
+        if text:
+            self.pieces.append((text, link, italic, bold))
         for child in el:
             if isinstance(child.tag, str):
                 self.walk(child, block, ctx, link, italic, bold)
-            if child.tail:
-                self.pieces.append((child.tail, link, italic, bold))
+            tail = child.tail
+            if tail:
+                self.pieces.append((tail, link, italic, bold))
         if is_block:
             self.flush(block, ctx)
         return True
