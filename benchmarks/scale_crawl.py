@@ -15,7 +15,9 @@ over ``--rounds``, so they see the same machine load:
   robots.txt and user-agent settings, and nothing else.
 
 Pages/s is article pages served ÷ seconds from the crawl process's start to its last article page
-(startup counted, vinews' export after the crawl not). The crawl's resident memory (VmRSS) is read
+(startup counted, vinews' export after the crawl not); req/s is every request the replica served
+(listings, robots.txt, and vinews' attachments, fetched for WARC capture) ÷ the process's wall time
+(vinews' export included). The crawl's resident memory (VmRSS) is read
 from /proc every 0.2 s and noted when the served article count passes each checkpoint; the peak
 is the kernel's high-water mark of the process (``ru_maxrss``), export included.
 """
@@ -65,6 +67,11 @@ class Crawl:
     @property
     def pages_per_second(self) -> float:
         return self.articles / self.to_last_article if self.to_last_article else 0.0
+
+    @property
+    def requests_per_second(self) -> float:
+        """Every request the replica served (listings, robots.txt, vinews' attachments) per wall second."""
+        return self.requests / self.wall if self.wall else 0.0
 
 
 # ---- the replica process ------------------------------------------------------------------------
@@ -188,12 +195,12 @@ def machine_lines() -> list[str]:
 def table_lines(results: list[tuple[int, Crawl]], checkpoints: list[int]) -> list[str]:
     """One row per crawl: counts, rate, time, CPU, memory at each checkpoint and at its peak."""
     marks = "".join(f"{'@' + str(c):>9}" for c in checkpoints)
-    lines = [f"{'round':<6}{'crawl':<8}{'articles':>9}{'requests':>9}{'pages/s':>9}{'to last s':>10}"
+    lines = [f"{'round':<6}{'crawl':<8}{'articles':>9}{'requests':>9}{'pages/s':>9}{'req/s':>7}{'to last s':>10}"
              f"{'wall s':>8}{'cpu s':>7}{'server cpu s':>13}{'load':>6}   RSS MB{marks}{'last':>7}{'peak':>7}"]
     for number, crawl in results:
         at = "".join(f"{crawl.at_checkpoint[c][1]:9.0f}" if c in crawl.at_checkpoint else f"{'—':>9}"
                      for c in checkpoints)
-        lines.append(f"{number:<6}{crawl.name:<8}{crawl.articles:>9}{crawl.requests:>9}{crawl.pages_per_second:9.1f}"
+        lines.append(f"{number:<6}{crawl.name:<8}{crawl.articles:>9}{crawl.requests:>9}{crawl.pages_per_second:9.1f}{crawl.requests_per_second:7.1f}"
                      f"{crawl.to_last_article:10.1f}{crawl.wall:8.1f}{crawl.cpu:7.1f}{crawl.server_cpu:13.1f}"
                      f"{crawl.load:6.2f}{'':9}{at}{crawl.last_article_mb:7.0f}{crawl.peak_mb:7.0f}")
     return lines
