@@ -130,13 +130,14 @@ def run_crawl(name: str, command: list[str], replica: Replica, checkpoints: list
     stderr = []
     threading.Thread(target=lambda: stderr.extend(process.stderr), daemon=True).start()
     pending = list(checkpoints)
+    rss = 0.0  # the last reading while the process lived: a checkpoint passed as it exits gets it
     while True:
         pid, status, usage = os.wait4(process.pid, os.WNOHANG)
         served = replica.articles - first_article
-        rss = proc_field_mb(process.pid, "VmRSS") if not pid else 0.0
-        while pending and served >= pending[0] and not pid:
+        rss = rss if pid else proc_field_mb(process.pid, "VmRSS") or rss
+        while pending and served >= pending[0]:
             crawl.at_checkpoint[pending.pop(0)] = (time.monotonic() - started, rss)
-        if served > crawl.articles and not pid:
+        if served > crawl.articles:
             crawl.articles, crawl.last_article_mb = served, rss
         if pid:
             break
