@@ -84,6 +84,18 @@ def test_generation_is_deterministic_per_seed():
     assert len(first) == 60
 
 
+def test_a_portal_larger_than_its_days_shares_days_and_keeps_titles_and_urls_distinct():
+    portal = Portal.generate(seed=3, articles=4000)  # 2019–2025 has 2,557 days
+    assert len(portal.articles) == 4000
+    assert max(Counter(a.published.date() for a in portal.articles).values()) > 1
+    assert len({a.title.casefold() for a in portal.articles}) == 4000
+    assert len({a.path for a in portal.articles}) == 4000
+    for category in portal.categories:
+        listing = portal.listing(category)
+        assert listing == sorted(listing, key=lambda a: (a.published, a.id), reverse=True)
+    assert sum(len(portal.listing(c)) for c in portal.categories) == 4000
+
+
 def test_size_categories_dates_and_titles(portal: Portal, items: list[dict]):
     assert len(items) >= 240
     categories = Counter(item["category"] for item in items)

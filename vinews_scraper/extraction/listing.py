@@ -12,11 +12,11 @@ from ..registry import Family, Site, default_registry, host_of
 from .cues import DOCUMENT_EXTENSIONS
 from .dates import find_dates
 from .decode import decode_html
-from .feeds import FEED_TYPES
-from .errors import ExtractionError
-from .urls import absolute_url
 from .dom import is_chrome_marker, parse_html, remove_noise, select, text_of
+from .errors import ExtractionError
+from .feeds import FEED_TYPES
 from .text import clean_text
+from .urls import absolute_url
 from .views import find_view_count
 
 _NEXT_TEXTS = frozenset(("trang sau", "sau", "tiếp", "trang tiếp", "tiếp theo", "trang kế", "next",
@@ -104,6 +104,20 @@ def _select_href(root, selectors, base_url):
     return None
 
 
+def _first_link(root, url: str, wanted) -> str | None:
+    """The absolute URL of the first link (not a #fragment) for which ``wanted(a, casefolded text)``.
+
+    Text is tested before the URL is resolved: a long pagination has hundreds of links, and
+    resolving them all first took 15-35% of a listing's time (400 page links, replica portal)."""
+    for a in root.iter("a"):
+        if (a.get("href") or "").strip().startswith("#") or not wanted(a, clean_text(text_of(a)).casefold()):
+            continue
+        href = absolute_url(url, a.get("href"))
+        if href:
+            return href
+    return None
+
+
 def find_next_page(root, url: str, family: Family) -> str | None:
     """The URL of the next listing page, or None on the last page."""
     candidate = _select_href(root, family.next_page, url)
@@ -112,21 +126,12 @@ def find_next_page(root, url: str, family: Family) -> str | None:
             if "next" in (el.get("rel") or "").lower().split() and absolute_url(url, el.get("href")):
                 candidate = absolute_url(url, el.get("href"))
                 break
-    anchors = [(a, clean_text(text_of(a)).casefold(), absolute_url(url, a.get("href")))
-               for a in root.iter("a") if not (a.get("href") or "").strip().startswith("#")]
-    anchors = [(a, text, href) for a, text, href in anchors if href]
     if candidate is None:
-        for a, text, href in anchors:
-            title = (a.get("title") or "").casefold()
-            if text in _NEXT_TEXTS or title in ("trang sau", "next", "trang tiếp"):
-                candidate = href
-                break
+        candidate = _first_link(root, url, lambda a, text: text in _NEXT_TEXTS or (
+            (a.get("title") or "").casefold() in ("trang sau", "next", "trang tiếp")))
     if candidate is None:
         wanted = str(_page_number(url) + 1)
-        for a, text, href in anchors:
-            if text == wanted:
-                candidate = href
-                break
+        candidate = _first_link(root, url, lambda a, text: text == wanted)
     if candidate is None or candidate.split("#")[0] == url.split("#")[0]:
         return None
     return candidate

@@ -7,9 +7,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
-from vinews_scraper.formats import csvtable, jsontext, parquettable
+from vinews_scraper.formats import csvtable, jsontext
 
 FORMATS = ("jsonl", "json", "csv", "parquet")
+
+
+def _parquet():
+    """The Parquet module, imported when first used: pyarrow adds some 75 MB to the memory of a
+    process that never writes Parquet, such as ``vinews crawl`` exporting JSON after its crawl."""
+    from vinews_scraper.formats import parquettable
+
+    return parquettable
 
 
 class Writer(Protocol):
@@ -33,7 +41,7 @@ def open_writer(fmt: str, path: Path, dataset: str, *, excel: bool = False) -> W
     if fmt == "csv":
         return csvtable.CsvWriter(path, dataset, excel=excel)
     if fmt == "parquet":
-        return parquettable.ParquetTableWriter(path, dataset)
+        return _parquet().ParquetTableWriter(path, dataset)
     raise ValueError(f"unknown export format {fmt!r}; choose from {', '.join(FORMATS)}")
 
 
@@ -46,5 +54,5 @@ def read_rows(path: Path, fmt: str, dataset: str) -> Iterator[dict]:
     if fmt == "csv":
         return csvtable.read_csv(path, dataset)
     if fmt == "parquet":
-        return parquettable.read_parquet(path, dataset)
+        return _parquet().read_parquet(path, dataset)
     raise ValueError(f"unknown export format {fmt!r}; choose from {', '.join(FORMATS)}")

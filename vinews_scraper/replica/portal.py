@@ -18,6 +18,7 @@ FAMILY = "haugiang-classic"
 PAGE_SIZE = 10
 FIRST_DAY, LAST_DAY = date(2019, 1, 1), date(2025, 12, 31)
 
+TITLE_DRAWS = 20  # draws for a new title before a repeated one is numbered
 CHARSETS = ("utf-8", "header", "meta")  # utf-8, or windows-1258 declared in the header / in a meta tag
 
 
@@ -157,20 +158,23 @@ class Portal:
     _titles: set[str] = field(default_factory=set, repr=False)
     _media: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
     _gone: set[str] = field(default_factory=set, repr=False)
+    _orders: dict = field(default_factory=dict, repr=False)  # sorted listings, until the next article
 
     @classmethod
     def generate(cls, seed: int = 2021, articles: int = 240) -> "Portal":
-        """A portal of ``articles`` articles on distinct days of 2019–2025, the same for the same seed.
+        """A portal of ``articles`` articles over 2019–2025, the same for the same seed: on distinct
+        days while the years have enough days (2,557), several a day beyond that (scale benchmarks).
 
         A few articles are given the roles the truth must cover whatever the random draws:
         two ALL-CAPS titles, Liferay-style pages, and windows-1258 pages of both declarations.
         """
         span = (LAST_DAY - FIRST_DAY).days + 1
-        if not 10 <= articles <= span:
-            raise ValueError(f"articles must be between 10 and {span}")
+        if articles < 10:
+            raise ValueError("articles must be at least 10")
         rng = random.Random(seed)
         portal = cls(seed, rng, [Category(name, slugify(name)) for name in content.BEATS])
-        days = sorted(FIRST_DAY + timedelta(days) for days in rng.sample(range(span), articles))
+        offsets = rng.sample(range(span), articles) if articles <= span else rng.choices(range(span), k=articles)
+        days = sorted(FIRST_DAY + timedelta(days) for days in offsets)
         categories = [portal.categories[i % len(portal.categories)] for i in range(articles)]
         rng.shuffle(categories)
         roles = ["caps"] * 2 + ["liferay"] * max(3, articles // 40) + ["header", "header", "meta", "meta"]
@@ -183,11 +187,7 @@ class Portal:
 
     def _new_article(self, article_id: int, category: Category, day: date, role: str | None) -> Article:
         rng = self.rng
-        while True:
-            slots = content.article_slots(rng, category.name, day)
-            title = content.title(rng, category.name, slots)
-            if title.casefold() not in self._titles:
-                break
+        slots, title = self._fresh_title(category, day)
         style = "liferay" if role == "liferay" else _weighted(rng, {"vithuy": 60, "posted": 25, "posted12": 15})
         article = Article(
             article_id, category, title.upper() if role == "caps" else title,
@@ -209,6 +209,20 @@ class Portal:
         if joinable and rng.random() < 0.25:
             article.br_after = rng.choice(joinable)
         return article
+
+    def _fresh_title(self, category: Category, day: date) -> tuple[dict, str]:
+        """Slots and a title no other article has. Titles are drawn until one is new; a large
+        portal can use up a year's titles, so after ``TITLE_DRAWS`` draws the last one is
+        numbered (``… (đợt 2)``), as portals number recurring events."""
+        for _ in range(TITLE_DRAWS):
+            slots = content.article_slots(self.rng, category.name, day)
+            title = content.title(self.rng, category.name, slots)
+            if title.casefold() not in self._titles:
+                return slots, title
+        number = 2
+        while f"{title} (đợt {number})".casefold() in self._titles:
+            number += 1
+        return slots, f"{title} (đợt {number})"
 
     def _add_images(self, article: Article, slots: dict, day: date) -> None:
         rng = self.rng
@@ -254,6 +268,7 @@ class Portal:
 
     def _add(self, article: Article) -> None:
         self.articles.append(article)
+        self._orders.clear()
         self._by_path[article.path] = article
         self._titles.add(article.title.casefold())
         self._media.update({image.path: ("jpg", image.path) for image in article.images})
@@ -274,23 +289,37 @@ class Portal:
         """(kind, text) of the media file at ``path``: ("jpg", seed) for an image, else a document."""
         return self._media.get(path)
 
+    def _newest_first(self) -> list[Article]:
+        """Every article, newest first; sorted once per set of articles, since every page's
+        sidebar and listing reads it (a 20,000-article portal would sort on each request)."""
+        if None not in self._orders:
+            self._orders[None] = sorted(self.articles, key=lambda a: (a.published, a.id), reverse=True)
+        return self._orders[None]
+
     def listing(self, category: Category) -> list[Article]:
-        """The category's articles, newest first."""
-        found = [a for a in self.articles if a.category == category]
-        return sorted(found, key=lambda a: (a.published, a.id), reverse=True)
+        """The category's articles, newest first (a shared list: slice it, do not change it)."""
+        if category not in self._orders:
+            self._orders[category] = [a for a in self._newest_first() if a.category == category]
+        return self._orders[category]
 
     def page_count(self, category: Category) -> int:
         return max(1, -(-len(self.listing(category)) // PAGE_SIZE))
 
     def latest(self, count: int, exclude: Article | None = None) -> list[Article]:
-        newest = sorted(self.articles, key=lambda a: (a.published, a.id), reverse=True)
-        return [a for a in newest if a is not exclude][:count]
+        return [a for a in self._newest_first()[:count + 1] if a is not exclude][:count]
 
     def related(self, article: Article, count: int = 4) -> list[Article]:
         """Older articles of the same category (newer ones when it has too few)."""
         listing = self.listing(article.category)
-        at = listing.index(article)
+        at = self._positions(article.category)[article.id]
         return (listing[at + 1:] + listing[:at][::-1])[:count]
+
+    def _positions(self, category: Category) -> dict[int, int]:
+        """Article id → index in the category's listing (``list.index`` compares whole articles)."""
+        key = ("positions", category)
+        if key not in self._orders:
+            self._orders[key] = {a.id: at for at, a in enumerate(self.listing(category))}
+        return self._orders[key]
 
     def record_visit(self) -> None:
         self.visits += 1
