@@ -462,10 +462,10 @@ def _with_twin_siblings(container, lines: list[Line]) -> list:
 def _twins(node, parent) -> list:
     """``node``'s siblings (itself included) of its tag and class, or of its tag and first class
     name when that name is not a layout word."""
-    names = (node.get("class") or "").split()
+    cls = node.get("class") or ""
+    names = cls.split()
     if not names:
         return []
-    cls = node.get("class")
     if _LAYOUT_CLASS.search(names[0]):
         return [el for el in parent if el.tag == node.tag and el.get("class") == cls]
     return [el for el in parent if el.tag == node.tag and (el.get("class") or "").split()[:1] == names[:1]]
@@ -487,8 +487,13 @@ def _lead_between(lines: list[Line], title_index: int, start: int) -> bool:
     """True when prose (a lead/sapo paragraph) stands between the title and the content block."""
     if start - title_index > 8:
         return False
-    return any(len(line.text) >= 60 and not line.chrome and line.link_density < 0.3
-               and _SENTENCE.search(line.text) for line in lines[title_index + 1:start])
+    return any(_is_running_text(line) for line in lines[title_index + 1:start])
+
+
+def _is_running_text(line: Line) -> bool:
+    """A paragraph of prose: long enough, ending like a sentence, not links or chrome."""
+    return len(line.text) >= 60 and not line.chrome and line.link_density < 0.3 \
+        and bool(_SENTENCE.search(line.text))
 
 
 def _inside(line: Line, container) -> bool:
@@ -577,8 +582,7 @@ def _first_prose(lines: list[Line], anchor: int) -> int:
     """Index of the first paragraph of running text after ``anchor`` (where the header zone of
     date and view lines ends; a date line after it, "Thời gian: 8 giờ ngày 15/3", is body)."""
     for line in lines[anchor + 1:]:
-        if len(line.text) >= 60 and not line.chrome and line.link_density < 0.3 \
-                and _SENTENCE.search(line.text):
+        if _is_running_text(line):
             return line.index
     return len(lines)
 
@@ -677,8 +681,7 @@ def _resume_after_box(lines: list[Line], index: int, end: int, kept: list[Line])
     if after == end:
         return None
     line = lines[after]
-    prose = len(line.text) >= 60 and line.link_density < 0.3 and _SENTENCE.search(line.text)
-    return after if prose and line.element.getparent() is body_parent else None
+    return after if _is_running_text(line) and line.element.getparent() is body_parent else None
 
 
 def extract_body(lines: list[Line], start: int, end: int, skip: set[int], title: str | None,

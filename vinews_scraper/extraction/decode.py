@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from w3lib.encoding import html_body_declared_encoding, html_to_unicode, http_content_type_encoding, read_bom
+from w3lib.encoding import html_to_unicode, http_content_type_encoding, read_bom
 
 
 def is_utf8_text(body: bytes) -> bool:
@@ -24,14 +24,12 @@ def _detect(body: bytes) -> str:
     return "utf-8" if is_utf8_text(body) else "cp1258"
 
 
-def _meta_claims_utf16_or_32(body: bytes, content_type: str | None) -> bool:
-    """A ``<meta>`` declaring UTF-16/32 on a page with no BOM and no charset in its header: the
-    meta could only be read because the bytes are ASCII-compatible, so the declaration is false
+def _meta_claimed_utf16_or_32(encoding: str, body: bytes, content_type: str | None) -> bool:
+    """UTF-16/32 chosen for a page with no BOM and no charset in its header: a ``<meta>`` said so,
+    and it could only be read because the bytes are ASCII-compatible, so the declaration is false
     (the HTML standard reads such a page as UTF-8)."""
-    if read_bom(body)[0] or http_content_type_encoding(content_type):
-        return False
-    declared = html_body_declared_encoding(body)
-    return bool(declared) and declared.startswith(("utf-16", "utf-32"))
+    return encoding.startswith(("utf-16", "utf-32")) and not read_bom(body)[0] \
+        and not http_content_type_encoding(content_type)
 
 
 def decode_html(body: bytes | str, content_type: str | None = None) -> tuple[str, str]:
@@ -42,10 +40,10 @@ def decode_html(body: bytes | str, content_type: str | None = None) -> tuple[str
     """
     if isinstance(body, str):
         return body, "unicode"
-    if _meta_claims_utf16_or_32(body, content_type):
+    encoding, text = html_to_unicode(content_type, body, auto_detect_fun=_detect)
+    if _meta_claimed_utf16_or_32(encoding, body, content_type):
         encoding = _detect(body)
         return body.decode(encoding, errors="replace"), encoding
-    encoding, text = html_to_unicode(content_type, body, auto_detect_fun=_detect)
     if encoding == "utf-8" and "\ufffd" in text and not is_utf8_text(body):
         return body.decode("cp1258", errors="replace"), "cp1258"
     return text, encoding

@@ -121,15 +121,8 @@ def remove_noise(root: etree._Element) -> None:
     etree.strip_elements(root, *_DROP_TAGS, with_tail=False)
 
 
-def is_hidden(el: etree._Element) -> bool:
-    """Hidden with the ``hidden`` attribute or an inline ``display:none``/``visibility:hidden``."""
-    if el.get("hidden") is not None:
-        return True
-    style = el.get("style")
-    return bool(style) and _hidden_style(style)
-
-
 def _hidden_style(style: str) -> bool:
+    """An inline ``display:none`` or ``visibility:hidden``."""
     return ("none" in style or "hidden" in style) and bool(_HIDDEN.search(style))
 
 
@@ -192,8 +185,8 @@ def _crumbs_inside(el: etree._Element) -> list:
         if not isinstance(sub.tag, str):
             continue
         cls, identifier, label = sub.get("class"), sub.get("id"), sub.get("aria-label")
-        if (cls and ("bread" in cls or "Bread" in cls)) or (identifier and ("bread" in identifier or "Bread" in identifier)) \
-                or (label and "bread" in label):
+        if (cls and ("bread" in cls or "Bread" in cls)) \
+                or (identifier and ("bread" in identifier or "Bread" in identifier)) or (label and "bread" in label):
             found.append(sub)
     return found
 
@@ -291,7 +284,7 @@ class _Flattener:
         """Collect ``el``'s lines; False when ``el`` is chrome and was skipped whole."""
         tag = el.tag
         is_block = tag in BLOCK_TAGS
-        style = el.get("style")
+        style = el.get("style")  # read once: also gives the block's alignment below
         if el.get("hidden") is not None or (style and _hidden_style(style)):
             return False
         marker = class_marker(el)

@@ -43,9 +43,9 @@ def is_article_image(img, src: str) -> bool:
     folder, _, name = urlsplit(src).path.rpartition("/")
     if _ICON_FOLDER.search(folder):
         return False
-    link = img.getparent() if img.getparent() is not None and img.getparent().tag == "a" else None
-    marker = " ".join(filter(None, (name, img.get("class"), img.get("id"),
-                                    link.get("class") if link is not None else None)))
+    parent = img.getparent()
+    link_class = parent.get("class") if parent is not None and parent.tag == "a" else None
+    marker = " ".join(filter(None, (name, img.get("class"), img.get("id"), link_class)))
     return not _ICON.search(marker)
 
 
