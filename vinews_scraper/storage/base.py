@@ -645,10 +645,7 @@ class Store(ABC):
         transaction settle what it made good (``settled_by``)."""
         row = {**run, "failures": self._json_param(dict(run["failures"]))}
         with self._transaction() as cur:
-            cur.execute(
-                self._sql(f"INSERT INTO runs ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})"),
-                tuple(row.values()),
-            )
+            self._insert_row(cur, "runs", row)
             settled = settled_by(run)
             if settled == "site":
                 cur.execute(self._sql("DELETE FROM unsettled_runs WHERE site = ?"), (run["site"],))
