@@ -54,14 +54,22 @@ def remove_abandoned(directory: Path) -> list[Path]:
         except FileNotFoundError:  # committed or removed meanwhile
             continue
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            path.unlink(missing_ok=True)
-            removed.append(path)
-        except BlockingIOError:  # a live writer's file
-            pass
+            if not held_by_live_writer(fd):
+                path.unlink(missing_ok=True)
+                removed.append(path)
         finally:
             os.close(fd)
     return removed
+
+
+def held_by_live_writer(fd) -> bool:
+    """Whether a live writer holds the exclusive lock on ``fd``'s file. When none does, the lock
+    is now the caller's: the file was abandoned by a killed writer and is the caller's to finish."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    return False
 
 
 def pending_text(target: Path, text: str) -> PendingFile:

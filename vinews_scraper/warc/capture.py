@@ -32,6 +32,7 @@ from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
 from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
+from ..atomic import held_by_live_writer
 from ..storage import utc_timestamp
 
 logger = logging.getLogger(__name__)
@@ -155,9 +156,7 @@ def finish_abandoned(directory: str | Path, prefix: str) -> list[Path]:
         except FileNotFoundError:  # finished by another crawl meanwhile
             continue
         with stream:
-            try:
-                fcntl.flock(stream, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:  # a live writer's file
+            if held_by_live_writer(stream):
                 continue
             length = whole_members_length(stream)
             stream.truncate(length)
