@@ -40,6 +40,11 @@ class Replica:
         return vinews("crawl", "replica", "--registry", str(self.registry), "--store", self.store_uri,
                       "--output", str(self.tmp / "out"), *FAST, *extra, cwd=self.tmp)
 
+    def add_listing_url(self, url: str) -> None:
+        """Put ``url`` first among the registry entry's listing URLs."""
+        entry = self.registry.read_text(encoding="utf-8")
+        self.registry.write_text(entry.replace("listing_urls = [", f'listing_urls = ["{url}", '), encoding="utf-8")
+
     def stored(self) -> list[dict]:
         with open_store(self.store_uri) as store:
             return list(store.iter_articles(site="replica"))
@@ -257,9 +262,7 @@ def test_failed_fetches_are_recorded_with_their_reason(tmp_path):
     replica = Replica(tmp_path, articles=20)
     try:
         missing = replica.base_url + "/tin-tuc/chuyen-muc-khong-ton-tai"
-        entry = replica.registry.read_text(encoding="utf-8")
-        replica.registry.write_text(entry.replace("listing_urls = [", f'listing_urls = ["{missing}", '),
-                                    encoding="utf-8")
+        replica.add_listing_url(missing)
         result = replica.crawl()
         assert result.returncode == 0, result.stderr[-2000:]
         assert "1 failed" in result.stdout

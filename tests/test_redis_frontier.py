@@ -16,11 +16,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import redis
+from test_crawl_replica import Replica
 
 from vinews_scraper.demo import check_against_truth
 from vinews_scraper.frontier import FrontierKeys
-from vinews_scraper.replica.portal import Portal
-from vinews_scraper.replica.server import ReplicaServer
 from vinews_scraper.storage import open_store
 
 ARTICLES = 120
@@ -33,23 +32,6 @@ WORKER_SETTINGS = ["--set", "DOWNLOAD_DELAY=0.05", "--set", "AUTOTHROTTLE_ENABLE
 SUMMARY = re.compile(r"^replica: (\d+) new, (\d+) updated, (\d+) unchanged", re.M)
 FRONTIER_SUMMARY = re.compile(r"shared frontier, worker worker-\w: (\d+) requests taken from the queue, "
                               r"(\d+) requeued from stopped workers")
-
-
-class Replica:
-    """The replica portal served on 127.0.0.1, with its registry file."""
-
-    def __init__(self, directory: Path) -> None:
-        self.portal = Portal.generate(articles=ARTICLES)
-        self.server = ReplicaServer(self.portal)
-        self.base_url = self.server.start()
-        self.registry = directory / "replica-sites.toml"
-        self.registry.write_text(self.portal.registry_toml(self.base_url), encoding="utf-8")
-        self.expected = self.portal.expected_items(self.base_url)
-
-    def article_fetches(self, requests: list[str]) -> Counter:
-        """How many times each article page was requested."""
-        article_urls = {item["url"] for item in self.expected}
-        return Counter(p for p in requests if self.base_url + p in article_urls)
 
 
 class Worker:
@@ -110,7 +92,7 @@ def wait_for(condition, timeout: float = 120.0) -> None:
 
 def assert_every_article_stored_once_and_right(store_uri: str, replica: Replica) -> None:
     stored = stored_articles(store_uri)
-    check = check_against_truth(stored, replica.expected)
+    check = check_against_truth(stored, replica.portal.expected_items(replica.base_url))
     assert check.missing == [] and check.unexpected == []
     assert check.mismatches == {}, {k: v[:3] for k, v in check.mismatches.items()}
     assert len(stored) == len({a["url"] for a in stored}) == ARTICLES
@@ -118,7 +100,7 @@ def assert_every_article_stored_once_and_right(store_uri: str, replica: Replica)
 
 def test_two_workers_share_the_crawl_and_each_article_is_fetched_and_stored_once(
         tmp_path, redis_url, postgres_database_uri):
-    replica = Replica(tmp_path)
+    replica = Replica(tmp_path, articles=ARTICLES)
     try:
         workers = [Worker(name, replica, postgres_database_uri, redis_url, tmp_path / name)
                    for name in ("worker-a", "worker-b")]
@@ -127,7 +109,7 @@ def test_two_workers_share_the_crawl_and_each_article_is_fetched_and_stored_once
         replica.server.stop()
 
     assert_every_article_stored_once_and_right(postgres_database_uri, replica)
-    fetches = replica.article_fetches(replica.server.requests)
+    fetches = Counter(replica.article_paths(replica.server.requests))
     assert len(fetches) == ARTICLES and set(fetches.values()) == {1}
     stored_by = [new_articles(summary) for summary in summaries]
     assert min(stored_by) > 0 and sum(stored_by) == ARTICLES, stored_by
@@ -161,7 +143,7 @@ def assert_requeued_and_crawled(in_flight: list[str], requests_after_kill: list[
                for url in in_flight)
     assert in_flight_paths <= set(requests_after_kill)
     assert_every_article_stored_once_and_right(store_uri, replica)
-    fetches = replica.article_fetches(replica.server.requests)
+    fetches = Counter(replica.article_paths(replica.server.requests))
     assert len(fetches) == ARTICLES
     assert {path for path, count in fetches.items() if count > 1} <= in_flight_paths
 
@@ -169,7 +151,7 @@ def assert_requeued_and_crawled(in_flight: list[str], requests_after_kill: list[
 def test_a_killed_workers_requests_in_flight_are_requeued_and_crawled_by_the_other(
         tmp_path, redis_url, postgres_database_uri):
     server = redis.Redis.from_url(redis_url)
-    replica = Replica(tmp_path)
+    replica = Replica(tmp_path, articles=ARTICLES)
     try:
         killed = Worker("worker-a", replica, postgres_database_uri, redis_url, tmp_path / "killed")
         survivor = Worker("worker-b", replica, postgres_database_uri, redis_url, tmp_path / "survivor")
@@ -188,7 +170,7 @@ def test_the_only_worker_killed_and_restarted_resumes_its_crawl(tmp_path, redis_
     """Restarted at once under the same worker id: its previous run's requests in flight are
     requeued although that id's heartbeat has not expired."""
     server = redis.Redis.from_url(redis_url)
-    replica = Replica(tmp_path)
+    replica = Replica(tmp_path, articles=ARTICLES)
     try:
         killed = Worker("worker-a", replica, postgres_database_uri, redis_url, tmp_path / "killed")
         in_flight = kill_mid_crawl(killed, server, postgres_database_uri)

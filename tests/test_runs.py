@@ -176,9 +176,7 @@ def test_a_failed_listing_is_a_counted_error_not_a_page_read(tmp_path):
     replica = Replica(tmp_path, articles=20)
     try:
         missing = replica.base_url + "/tin-tuc/chuyen-muc-khong-ton-tai"
-        entry = replica.registry.read_text(encoding="utf-8")
-        replica.registry.write_text(entry.replace("listing_urls = [", f'listing_urls = ["{missing}", '),
-                                    encoding="utf-8")
+        replica.add_listing_url(missing)
         result = replica.crawl()
         assert result.returncode == 0, result.stderr[-2000:]
         with open_store(replica.store_uri) as store:
