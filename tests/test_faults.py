@@ -18,6 +18,7 @@ import pytest
 from replica_crawl import CrawledReplica
 
 from vinews_scraper.demo import check_against_truth
+from vinews_scraper.extraction import extract_article
 from vinews_scraper.extraction.decode import decode_html, is_utf8_text
 from vinews_scraper.replica import render
 from vinews_scraper.replica.faults import LOOP_QUERY, MODES, RETRY_AFTER, FaultPlan
@@ -212,3 +213,16 @@ def test_utf8_with_stray_bytes_stays_utf8():
     for content_type in ("text/html", "text/html; charset=utf-8"):
         decoded, encoding = decode_html(body, content_type)
         assert encoding == "utf-8" and "Ủy ban nhân dân huyện Vị Thủy" in decoded
+
+
+def test_utf8_bytes_parsed_directly_keep_the_encoding_chosen_over_their_meta():
+    """UTF-8 pages are parsed from their bytes; a stale windows-1258 <meta> must not re-decode them."""
+    title = "Xã Vị Thủy ra mắt mô hình “Dân vận khéo” ở ấp 7"
+    body = "Ủy ban nhân dân xã Vị Thủy tổ chức ra mắt mô hình dân vận khéo, nhiều hộ dân tham gia. " * 3
+    page = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1258">'
+            f'<title>{title}</title></head><body><h1>{title}</h1><p>Cập nhật: 22/01/2021</p>'
+            f'<p>{body.strip()}</p></body></html>').encode()
+    url = "https://vithuy.haugiang.gov.vn/tin-tuc/ra-mat-mo-hinh"
+    item = extract_article(page, url, content_type="text/html; charset=utf-8")
+    assert (item["title"], item["published"], item["body"]) == (title, "2021-01-22", body.strip())
+    assert item == extract_article(page.decode("utf-8"), url)

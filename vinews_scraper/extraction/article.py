@@ -113,10 +113,11 @@ def split_glued_terminator(text: str) -> str | None:
 def is_furniture(text: str) -> bool:
     """Print/share/back links, rating widgets, bare meta labels and other page furniture."""
     norm = _norm(text)
-    return (norm in _CHROME_SET or bool(_RATING.match(text)) or not any(c.isalnum() for c in text)
+    return (norm in _CHROME_SET or bool(_RATING.match(text)) or not _ALPHANUMERIC.search(text)
             or norm in _BARE_LABELS or bool(_POSTED_BY.match(text)))
 
 
+_ALPHANUMERIC = re.compile(r"[^\W_]")  # what str.isalnum accepts, found without a Python loop
 _POSTED_BY = re.compile(r"(?i)^\s*(người đăng|đăng bởi|posted by|người cập nhật)\s*[:：]\s*\S{1,40}$")
 
 
@@ -420,10 +421,22 @@ def marked_article_body(root, text: str):
     """The element the page marks as its article body (schema.org ``itemprop="articleBody"``)
     when exactly one such element holds running text; ``text`` is the page's text (searching it
     first spares most pages a walk of the whole tree)."""
-    if "articleBody" not in text:
+    if not _names_article_body_attribute(text):
         return None
     marked = [el for el in _ARTICLE_BODY_MARK(root) if len(clean_text(text_of(el))) >= _MARKED_BODY_MIN]
     return marked[0] if len(marked) == 1 else None
+
+
+def _names_article_body_attribute(text: str) -> bool:
+    """Whether the page source has an attribute valued ``articleBody`` (JSON-LD's
+    ``"articleBody":`` key is not one)."""
+    start = text.find("articleBody")
+    while start >= 0:
+        before = text[max(0, start - 8):start].rstrip("\"' \t\r\n")
+        if before.endswith("=") and text[start + 11:start + 12] in "\"' \t\r\n/>":
+            return True
+        start = text.find("articleBody", start + 11)
+    return False
 
 
 _LAYOUT_CLASS = re.compile(r"(?i)(^|[\s_-])(col|column|columns|row|grid|cell|span\d*|container|wrap|wrapper)"
@@ -1000,9 +1013,10 @@ def extract_article(html: bytes | str, url: str, *, site: Site | None = None,
     if site is None:
         site = default_registry().site_for_url(url)
     family = site.profile if site else _GENERIC
-    text, _encoding = decode_html(html, content_type)
+    text, encoding = decode_html(html, content_type)
+    utf8 = html if encoding == "utf-8" and isinstance(html, bytes) and "\ufffd" not in text else None
     try:
-        root = parse_html(text)
+        root = parse_html(text, utf8)
     except (ValueError, etree.LxmlError) as exc:
         raise ExtractionError(f"{url}: not a readable HTML page ({exc})") from None
     meta = read_metadata(root, url)

@@ -26,10 +26,21 @@ class PageMetadata:
     author: str | None = None
 
 
-def _meta_tags(root) -> dict[str, str]:
+_METADATA_TAGS = ("base", "link", "meta", "title", "script", "time")
+
+
+def _metadata_elements(root) -> dict[str, list]:
+    """The elements metadata is read from, by tag, in document order: one walk of the tree."""
+    found: dict[str, list] = {tag: [] for tag in _METADATA_TAGS}
+    for el in root.iter(*_METADATA_TAGS):
+        found[el.tag].append(el)
+    return found
+
+
+def _meta_tags(metas: list) -> dict[str, str]:
     """content of every <meta> by its lower-case property, name or itemprop (first one wins)."""
     tags: dict[str, str] = {}
-    for el in root.iter("meta"):
+    for el in metas:
         content = el.get("content")
         if not content:
             continue
@@ -47,9 +58,9 @@ def _meta(tags: dict[str, str], *names: str) -> str | None:
     return None
 
 
-def _json_ld_articles(root) -> list[dict]:
+def _json_ld_articles(scripts: list) -> list[dict]:
     found = []
-    for script in root.iter("script"):
+    for script in scripts:
         if (script.get("type") or "").lower() != "application/ld+json":
             continue
         try:
@@ -89,23 +100,24 @@ def _person_name(value, depth: int = 0) -> str | None:
 
 def read_metadata(root, url: str) -> PageMetadata:
     """Metadata from <head> and JSON-LD; must be read before scripts are stripped."""
-    base = root.find(".//base[@href]")
+    elements = _metadata_elements(root)
+    base = next((el for el in elements["base"] if el.get("href") is not None), None)
     base_url = (absolute_url(url, base.get("href")) if base is not None else None) or url
     canonical = None
-    for link in root.iterfind(".//link[@href]"):
-        if "canonical" in (link.get("rel") or "").lower().split():
+    for link in elements["link"]:
+        if link.get("href") is not None and "canonical" in (link.get("rel") or "").lower().split():
             canonical = absolute_url(base_url, link.get("href"))
             break
-    tags = _meta_tags(root)
+    tags = _meta_tags(elements["meta"])
     if canonical is None:
         canonical = absolute_url(base_url, _meta(tags, "og:url"))
-    title_el = root.find(".//title")
-    articles = _json_ld_articles(root)
+    title_el = elements["title"][0] if elements["title"] else None
+    articles = _json_ld_articles(elements["script"])
     ld = articles[0] if articles else {}
     published = _text(ld.get("datePublished")) or _meta(
         tags, "article:published_time", "datePublished", "pubdate", "publishdate", "dc.date.issued")
     if published is None:
-        time_el = root.find(".//time[@datetime]")
+        time_el = next((el for el in elements["time"] if el.get("datetime") is not None), None)
         published = time_el.get("datetime") if time_el is not None else None
     modified = _text(ld.get("dateModified")) or _meta(tags, "article:modified_time", "dateModified")
     return PageMetadata(
