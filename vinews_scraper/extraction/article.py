@@ -134,7 +134,7 @@ def _meta_lines(lines: list[Line]) -> dict[int, _MetaLine]:
             value = lines[line.index + 1]
             if len(value.text) <= 60 and value.image is None:
                 joined = Line(text=f"{line.text} {value.text}", element=value.element,
-                              chrome=value.chrome, index=value.index, ancestors=value.ancestors)
+                              barrier=value.barrier, index=value.index, ancestors=value.ancestors)
                 ml = _meta_line(joined)
                 if ml is not None:
                     found[value.index] = ml
@@ -336,7 +336,7 @@ def find_title(lines: list[Line], meta_lines: dict[int, _MetaLine], meta: PageMe
             score += 1.5
         if len(text) >= 30:
             score += 0.5
-        if line.chrome:
+        if line.barrier:
             score -= 5
         if category_regions and (line.element in category_regions
                                  or any(el in category_regions for el in line.ancestors[-2:])):
@@ -370,7 +370,7 @@ def _plausible_title(text: str) -> bool:
 def find_container(lines: list[Line], root, family: Family, marked_body=None) -> tuple[object, bool]:
     """The element holding the article text: family selector, else the best text-dense block.
 
-    Each line's weight (its length; negative for links and chrome) counts fully for its block
+    Each line's weight (its length; negative for links and barriers) counts fully for its block
     and that block's parent and halves at each level above, so the element that directly holds
     the paragraphs wins over an ancestor that also holds teaser lists. ``marked_body`` is the
     block the page itself marks as its article body (``marked_article_body``), if any.
@@ -385,7 +385,7 @@ def find_container(lines: list[Line], root, family: Family, marked_body=None) ->
         if line.image is not None:
             continue
         n = len(line.text)
-        if line.chrome:
+        if line.barrier:
             weight = -n
         elif line.link_density > 0.5 or (line.link_density > 0 and _TRUNCATED.search(line.text)):
             weight = -1.5 * n
@@ -504,8 +504,8 @@ def _lead_between(lines: list[Line], title_index: int, start: int) -> bool:
 
 
 def _is_running_text(line: Line) -> bool:
-    """A paragraph of prose: long enough, ending like a sentence, not links or chrome."""
-    return len(line.text) >= 60 and not line.chrome and line.link_density < 0.3 \
+    """A paragraph of prose: long enough, ending like a sentence, not links or a barrier."""
+    return len(line.text) >= 60 and not line.barrier and line.link_density < 0.3 \
         and bool(_SENTENCE.search(line.text))
 
 
@@ -541,7 +541,7 @@ def _date_candidates(meta_lines: dict[int, _MetaLine], anchor: int | None, lines
             score += 3
         if ml.line.link_density > 0.5:
             score -= 4
-        if ml.line.chrome:
+        if ml.line.barrier:
             score -= 10
         lowered = ml.line.text.casefold()
         if not any(hit.label for hit in ml.dates) and any(w in lowered for w in ENGLISH_WEEKDAYS):
@@ -571,10 +571,10 @@ def _author_near_title(lines: list[Line], title_index: int) -> str | None:
     name in an element the template calls the author or byline."""
     prose = _first_prose(lines, title_index)
     for line in lines[title_index + 1:min(prose, title_index + 5)]:
-        if line.image is None and not line.chrome and labelled_author(line.text):
+        if line.image is None and not line.barrier and labelled_author(line.text):
             return labelled_author(line.text)
     for line in lines[max(0, title_index - 3):title_index + 8]:
-        if line.image is not None or line.chrome or not looks_like_name(line.text):
+        if line.image is not None or line.barrier or not looks_like_name(line.text):
             continue
         for el in line.ancestors[-3:]:
             marker = el.get("class") or el.get("id") or ""
@@ -586,7 +586,7 @@ def _author_near_title(lines: list[Line], title_index: int) -> str | None:
 def _view_count_anywhere(meta_lines: dict[int, _MetaLine], anchor: int) -> int | None:
     """A view count printed away from the title (in its own box), nearest to the title first."""
     found = [(abs(index - anchor), ml.views) for index, ml in meta_lines.items()
-             if ml.views is not None and not ml.line.chrome and ml.residue <= _META_RESIDUE_MAX
+             if ml.views is not None and not ml.line.barrier and ml.residue <= _META_RESIDUE_MAX
              and ml.line.link_density <= 0.5]
     return min(found)[1] if found else None
 
@@ -616,7 +616,7 @@ def _separate_publish_date(candidates, chosen: _MetaLine, anchor: int) -> _MetaL
 def _separate_update_date(candidates, chosen: _MetaLine, published: DateHit) -> DateHit | None:
     """An update date printed on its own line next to the publish date ("Cập nhật: …")."""
     for _score, index, ml in candidates:
-        if ml is chosen or abs(index - chosen.line.index) > 3 or ml.line.chrome:
+        if ml is chosen or abs(index - chosen.line.index) > 3 or ml.line.barrier:
             continue
         for hit in ml.dates:
             if hit.label == "modified" and hit.value != published.value:
@@ -723,7 +723,7 @@ def extract_body(lines: list[Line], start: int, end: int, skip: set[int], title:
             kept.append(Line(text=glued, element=line.element, align=line.align, bold=line.bold,
                              index=line.index, ancestors=line.ancestors))
             break
-        if line.chrome or is_furniture(text) or line.link_density > 0.6 or is_caption_marked(line) \
+        if line.barrier or is_furniture(text) or line.link_density > 0.6 or is_caption_marked(line) \
                 or is_photo_credit(text) or _is_dateline(text) \
                 or is_attachment_line(line, base_url) or _category_label(text) or is_file_name(text):
             continue
@@ -746,7 +746,7 @@ def _after_container_byline(lines: list[Line], end: int) -> tuple[str | None, st
     """A byline and source printed just after the content block, before the comment form."""
     following = []
     for line in lines[end:end + 4]:
-        if line.image is not None or line.chrome or is_terminator(line.text):
+        if line.image is not None or line.barrier or is_terminator(line.text):
             break
         glued = split_glued_terminator(line.text)
         following.append(line if glued is None else Line(text=glued, element=line.element))
@@ -783,7 +783,7 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
     if title_index is not None:
         for line in lines[max(0, title_index - 4):title_index + 8]:
             labelled = _category_label(line.text) or _inline_category(line.text)
-            if labelled and not line.chrome:
+            if labelled and not line.barrier:
                 return labelled
     if title_index is not None:
         title_line = lines[title_index]
@@ -797,7 +797,7 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
             if line.image is not None or i + 1 in meta_lines or is_furniture(text):
                 continue
             steps += 1
-            if line.chrome or len(text) > 120 or _SENTENCE.search(text) or _SITE_HEADER.search(text) \
+            if line.barrier or len(text) > 120 or _SENTENCE.search(text) or _SITE_HEADER.search(text) \
                     or text.startswith(("http://", "https://", "www.")) or _is_menu(line):
                 break
             shared = [el for el in line.ancestors if el in title_line.ancestors]
@@ -922,7 +922,7 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool,
             modified = _separate_update_date(candidates, chosen, published)
     prose_start = _first_prose(lines, anchor)
     for score, index, ml in candidates:
-        if abs(index - anchor) <= 10 and not ml.line.chrome and ml.residue <= _META_RESIDUE_MAX \
+        if abs(index - anchor) <= 10 and not ml.line.barrier and ml.residue <= _META_RESIDUE_MAX \
                 and (index < prose_start or ml.views is not None
                      or any(h.label == "modified" for h in ml.dates)):
             skip.add(index)
@@ -933,7 +933,7 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool,
                 meta_author = found[0]
     for index in range(max(0, anchor - 6), min(len(lines), anchor + 12)):
         ml = meta_lines.get(index)
-        if ml and ml.views is not None and not ml.line.chrome and ml.residue <= _META_RESIDUE_MAX:
+        if ml and ml.views is not None and not ml.line.barrier and ml.residue <= _META_RESIDUE_MAX:
             skip.add(index)
             if view_count is None:
                 view_count = ml.views

@@ -1,8 +1,9 @@
 """Parse a page and flatten it into text lines, the way a reader sees it.
 
 Each line remembers the element it came from and the few facts the field rules need (in a link,
-italic, bold, alignment, heading level, inside site chrome). Every later step works on this one
-list, so the rules anchor on the page's text and structure rather than on one CMS's classes.
+italic, bold, alignment, heading level); a skipped comment or related-news region leaves a barrier
+line. Every later step works on this one list, so the rules anchor on the page's text and
+structure rather than on one CMS's classes.
 """
 
 from __future__ import annotations
@@ -55,7 +56,6 @@ class Line:
     bold: bool = False
     align: str | None = None
     heading: int = 0
-    chrome: bool = False
     image: etree._Element | None = None
     barrier: bool = False  # a skipped comment/related/share region: the article ends here
     index: int = 0
@@ -295,8 +295,7 @@ class _Flattener:
                 italic = italic and is_italic
                 bold = bold and is_bold
             link_chars = min(link_chars, len(text))
-        self.lines.append(Line(text, block, link_chars, italic, bold, ctx[0], ctx[1], ctx[2], None, False, 0,
-                               ctx[3]))
+        self.lines.append(Line(text, block, link_chars, italic, bold, ctx[0], ctx[1], None, False, 0, ctx[2]))
 
     def walk(self, el, block, ctx, link, italic, bold) -> bool:
         """Collect ``el``'s lines; False when ``el`` is chrome and was skipped whole."""
@@ -329,12 +328,13 @@ class _Flattener:
                     self.tag_boxes.append((el, len(self.lines)))
                 if len(text) >= _BARRIER_MIN_TEXT and ((marker and _ends_article(marker)) or (
                         tag == "form" and any(w in text.lower() for w in COMMENT_FORM_WORDS))):
-                    self.lines.append(Line(text="", element=el, chrome=True, barrier=True,
-                                           ancestors=ctx[3]))
+                    self.lines.append(Line(text="", element=el, barrier=True,
+                                           ancestors=ctx[2]))
                 return False
         if is_block:
-            self.flush(block, ctx)
-            align, heading, chrome, ancestors = ctx
+            if self.pieces:
+                self.flush(block, ctx)
+            align, heading, ancestors = ctx
             if style and "align" in style:
                 found = _ALIGN.search(style)
                 if found:
@@ -347,30 +347,33 @@ class _Flattener:
                 italic = True
             if tag[0] == "h" and len(tag) == 2 and tag[1].isdigit():
                 heading = int(tag[1])
-            ctx = (align, heading, chrome, ancestors + (el,))
+            ctx = (align, heading, ancestors + (el,))
             block = el
         elif tag == "br":
-            self.flush(block, ctx)
+            if self.pieces:
+                self.flush(block, ctx)
         elif tag == "img" or tag == "amp-img":
-            self.flush(block, ctx)
-            self.lines.append(Line(text="", element=el, image=el, align=ctx[0], chrome=ctx[2],
-                                   ancestors=ctx[3]))
+            if self.pieces:
+                self.flush(block, ctx)
+            self.lines.append(Line(text="", element=el, image=el, align=ctx[0], ancestors=ctx[2]))
         elif tag == "a":
             link = link or bool(el.get("href"))
         elif tag == "i" or tag == "em":
             italic = True
         elif tag == "b" or tag == "strong":
             bold = True
-        text = el.text  # each read of .text or .tail builds a new string: read once
-        if text:
+        # Each read of .text or .tail builds a new string: read once. Whitespace that would
+        # start a line is dropped here rather than cleaned away at the flush.
+        text = el.text
+        if text and (self.pieces or not text.isspace()):
             self.pieces.append((text, link, italic, bold))
         for child in el:
             if isinstance(child.tag, str):
                 self.walk(child, block, ctx, link, italic, bold)
             tail = child.tail
-            if tail:
+            if tail and (self.pieces or not tail.isspace()):
                 self.pieces.append((tail, link, italic, bold))
-        if is_block:
+        if is_block and self.pieces:
             self.flush(block, ctx)
         return True
 
@@ -387,8 +390,8 @@ def flatten(root: etree._Element, skip_chrome: bool = True,
     body = root.find("body")
     start = body if body is not None else root
     flattener = _Flattener(len(text_of(start)) or 1, skip_chrome, headline)
-    flattener.walk(start, start, (None, 0, False, ()), False, False, False)
-    flattener.flush(start, (None, 0, False, ()))
+    flattener.walk(start, start, (None, 0, ()), False, False, False)
+    flattener.flush(start, (None, 0, ()))
     for i, line in enumerate(flattener.lines):
         line.index = i
     return flattener.lines, Crumbs(flattener.crumbs, flattener.tag_boxes)

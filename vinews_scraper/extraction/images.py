@@ -79,7 +79,7 @@ def _is_caption(image: Line, candidate: Line, alt: str | None, after_file_name: 
     class, a cell of the image's table, the alt text again, a line after the file-name line, an
     italic or centered short line, or a short plain line with no sentence end."""
     text = candidate.text
-    if len(text) > _CAPTION_MAX or candidate.chrome or candidate.link_density > 0.5:
+    if len(text) > _CAPTION_MAX or candidate.barrier or candidate.link_density > 0.5:
         return False
     if is_caption_marked(candidate):
         return True
@@ -130,7 +130,7 @@ def collect_images(lines: list[Line], start: int, end: int, base_url: str):
     seen: set[str] = set()
     for i in range(start, end):
         line = lines[i]
-        if line.image is None or line.chrome:
+        if line.image is None or line.barrier:
             continue
         src = image_src(line.image, base_url)
         if not src or not is_article_image(line.image, src) or src in seen:
