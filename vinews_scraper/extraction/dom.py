@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from functools import lru_cache
 
@@ -182,6 +183,30 @@ def _is_chrome_element(el: etree._Element, marker: str | None) -> bool:
     return bool(marker) and is_chrome_marker(marker)
 
 
+class MarkerTraits(NamedTuple):
+    """What an element's class and id say about its text (besides chrome: ``is_chrome_marker``)."""
+
+    crumbs: bool  # a breadcrumb or category path
+    tag_box: bool  # a box of tags
+    centered: bool
+    italic: bool
+
+
+_NO_TRAITS = MarkerTraits(False, False, False, False)
+
+
+@lru_cache(maxsize=8192)
+def _marker_traits(marker: str) -> MarkerTraits:
+    """Cached like ``is_chrome_marker``: a template repeats its class names on every element."""
+    lowered = marker.lower()
+    return MarkerTraits(
+        crumbs=bool(_CRUMB_HINT.search(lowered) and _CRUMB_MARKER.search(marker)),
+        tag_box="tag" in lowered and bool(_TAG_BOX.search(marker)),
+        centered="center" in lowered and bool(_CENTER_CLASS.search(marker)),
+        italic="italic" in lowered and bool(_ITALIC_CLASS.search(marker)),
+    )
+
+
 _BARRIER_MIN_TEXT = 20
 
 
@@ -305,11 +330,10 @@ class _Flattener:
         identifier = el.get("id")
         if identifier:
             marker = f"{marker} {identifier}" if marker else identifier
-        lowered = marker.lower() if marker else ""
-        if (lowered and _CRUMB_HINT.search(lowered) and _CRUMB_MARKER.search(marker)) \
-                or "bread" in (el.get("aria-label") or ""):
+        traits = _marker_traits(marker) if marker else _NO_TRAITS
+        if traits.crumbs or "bread" in (el.get("aria-label") or ""):
             self.crumbs.append(el)
-        elif "tag" in lowered and _TAG_BOX.search(marker):
+        elif traits.tag_box:
             self.tag_boxes.append((el, len(self.lines)))
         if self.skip_chrome and (marker and is_block or tag in CHROME_TAGS or tag == "header") \
                 and _is_chrome_element(el, marker):
@@ -338,9 +362,9 @@ class _Flattener:
                     align = found.group(1).lower()
             elif el.get("align"):
                 align = el.get("align").lower()
-            elif tag == "center" or ("center" in lowered and _CENTER_CLASS.search(marker)):
+            elif tag == "center" or traits.centered:
                 align = "center"
-            if "italic" in lowered and _ITALIC_CLASS.search(marker):
+            if traits.italic:
                 italic = True
             if tag[0] == "h" and len(tag) == 2 and tag[1].isdigit():
                 heading = int(tag[1])
