@@ -67,6 +67,12 @@ class _MetaLine:
     residue: int
 
 
+def _ends_like_sentence(text: str) -> bool:
+    """Whether ``text`` ends with sentence punctuation (searched at its end only: a search from
+    the start would try every character of a long paragraph)."""
+    return bool(_SENTENCE.search(text, max(0, len(text) - 2)))
+
+
 def _norm(text: str) -> str:
     return text.casefold().strip(" .:;,!?-–—|»«[]()")
 
@@ -343,7 +349,7 @@ def find_title(lines: list[Line], meta_lines: dict[int, _MetaLine], meta: PageMe
             score -= 3
         if line.link_density > 0.5 and not (line.heading and doc_score >= 4.0):
             score -= 1 if line.heading and next_to_meta else 3
-        if len(text) < 15 or _SENTENCE.search(text) and len(text) > 160:
+        if len(text) < 15 or len(text) > 160 and _ends_like_sentence(text):
             score -= 1
         if len(text.split()) < 3:
             score -= 5
@@ -389,7 +395,7 @@ def find_container(lines: list[Line], root, family: Family, marked_body=None) ->
             weight = -n
         elif line.link_density > 0.5 or (line.link_density > 0 and _TRUNCATED.search(line.text)):
             weight = -1.5 * n
-        elif n >= 60 or (n >= 25 and _SENTENCE.search(line.text)):
+        elif n >= 60 or (n >= 25 and _ends_like_sentence(line.text)):
             weight = n
         else:
             weight = -0.2 * n
@@ -506,7 +512,7 @@ def _lead_between(lines: list[Line], title_index: int, start: int) -> bool:
 def _is_running_text(line: Line) -> bool:
     """A paragraph of prose: long enough, ending like a sentence, not links or a barrier."""
     return len(line.text) >= 60 and not line.barrier and line.link_density < 0.3 \
-        and bool(_SENTENCE.search(line.text))
+        and _ends_like_sentence(line.text)
 
 
 def _inside(line: Line, container) -> bool:
@@ -797,7 +803,7 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
             if line.image is not None or i + 1 in meta_lines or is_furniture(text):
                 continue
             steps += 1
-            if line.barrier or len(text) > 120 or _SENTENCE.search(text) or _SITE_HEADER.search(text) \
+            if line.barrier or len(text) > 120 or _ends_like_sentence(text) or _SITE_HEADER.search(text) \
                     or text.startswith(("http://", "https://", "www.")) or _is_menu(line):
                 break
             shared = [el for el in line.ancestors if el in title_line.ancestors]

@@ -40,7 +40,9 @@ _GMT_AFTER = re.compile(r"(?i)^\s*,?\s*\(?\s*(?:GMT|UTC)\s*\+\s*0?7(?::?00)?\s*\
 _LABEL_WINDOW = 48
 _MACHINE_DATE_MAX = 64  # a machine-readable date is short; longer metadata text is not one
 _WORD = re.compile(r"[a-zà-ỹ]{2,}")
-_DATE_LIKE = re.compile(r"(?i)\d[/.\-]\d|\d\s*[/.\-]\s*\d|\d\s+(?:tháng|thg)|tháng\s|\d{4}-\d")
+# A cheap test before the date patterns: D/M, D-M, D.M, "D tháng", "YYYY-M" (all need a digit).
+_DATE_LIKE = re.compile(r"(?i)\d(?:\s*[/.\-]\s*\d|\s+(?:tháng|thg)|\d{3}-\d)|tháng\s")
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -157,7 +159,7 @@ def _offset(text: str) -> timezone:
 
 def find_dates(text: str) -> list[DateHit]:
     """Every date printed in ``text``, with its clock time when one stands next to it."""
-    if not text or not _DATE_LIKE.search(text):
+    if not text or not _DIGIT.search(text) or not _DATE_LIKE.search(text):
         return []
     day_hits = _day_hits(text)
     if not day_hits:
