@@ -210,14 +210,18 @@ def _marker_traits(marker: str) -> MarkerTraits:
 _BARRIER_MIN_TEXT = 20
 
 
-_CRUMBS_INSIDE = etree.XPath(
-    ".//*[contains(@class, 'bread') or contains(@class, 'Bread') or contains(@id, 'bread')"
-    " or contains(@id, 'Bread') or contains(@aria-label, 'bread')]")
-
-
 def _crumbs_inside(el: etree._Element) -> list:
-    """The elements inside ``el`` whose class, id or aria-label says breadcrumb."""
-    return _CRUMBS_INSIDE(el)
+    """The elements inside ``el`` whose class, id or aria-label says breadcrumb (a Python walk:
+    libxml2's XPath with ``contains()`` tests took twice as long)."""
+    found = []
+    for sub in el.iterdescendants():
+        if not isinstance(sub.tag, str):
+            continue
+        cls, identifier, label = sub.get("class"), sub.get("id"), sub.get("aria-label")
+        if (cls and ("bread" in cls or "Bread" in cls)) \
+                or (identifier and ("bread" in identifier or "Bread" in identifier)) or (label and "bread" in label):
+            found.append(sub)
+    return found
 
 
 def _may_name_category(text: str) -> bool:
