@@ -1,8 +1,9 @@
 """Parse+normalize throughput of vinews against bare lxml parsing and trafilatura.
 
-All three run in one process on the same pages, one after another in each repetition, after an
-untimed warm-up pass; the median of the repetitions is reported, so a slow first call (imports,
-regex compilation, caches) or one noisy pass does not decide the figures.
+All three run in one process on the same pages, taking turns page by page (so a slow spell of a
+shared machine hits all three alike), in repetitions after an untimed warm-up pass; the median of
+the repetitions is reported, so a slow first call (imports, regex compilation, caches) or one
+noisy pass does not decide the figures.
 
     .venv/bin/python benchmarks/parse_throughput.py [--pages all|benchmark|corpus|replica]
 
@@ -189,12 +190,21 @@ def parse_with_trafilatura(page: Page) -> bool:
     return document is not None
 
 
-def time_pass(parse: Callable[[object], bool], inputs: Sequence) -> tuple[float, int]:
-    """(seconds, failures) of one pass of ``parse`` over ``inputs``."""
+def time_pass(runs: dict[str, tuple[Callable[[object], bool], Sequence]]) -> dict[str, tuple[float, int]]:
+    """(seconds, failures) of each extractor over one pass of the pages. The extractors take
+    turns page by page, so a slow spell of a shared machine (seconds long) hits all alike
+    instead of deciding one extractor's pass."""
+    seconds = dict.fromkeys(runs, 0.0)
+    failures = dict.fromkeys(runs, 0)
     gc.collect()
-    start = time.perf_counter()
-    outcomes = [parse(item) for item in inputs]
-    return time.perf_counter() - start, outcomes.count(False)
+    clock = time.perf_counter
+    for i in range(len(next(iter(runs.values()))[1])):
+        for name, (parse, inputs) in runs.items():
+            start = clock()
+            ok = parse(inputs[i])
+            seconds[name] += clock() - start
+            failures[name] += not ok
+    return {name: (seconds[name], failures[name]) for name in runs}
 
 
 @dataclass(frozen=True)
@@ -220,20 +230,16 @@ class MeasuredSet(NamedTuple):
 
 def measure(pages: list[Page], repeat: int) -> dict[str, Timing]:
     """Median pass time of each extractor over ``pages``: one warm-up pass, then ``repeat``
-    repetitions that run lxml, vinews and trafilatura in turn, so drift hits all three alike."""
+    passes in which lxml, vinews and trafilatura take turns on each page (``time_pass``)."""
     runs = {
         "lxml": (parse_with_lxml, [lxml_input(page) for page in pages]),
         "vinews": (parse_with_vinews, pages),
         "trafilatura": (parse_with_trafilatura, pages),
     }
-    for parse, inputs in runs.values():
-        time_pass(parse, inputs)
-    passes: dict[str, list[tuple[float, int]]] = {name: [] for name in runs}
-    for _ in range(repeat):
-        for name, (parse, inputs) in runs.items():
-            passes[name].append(time_pass(parse, inputs))
-    return {name: Timing(statistics.median(s for s, _ in results), len(pages), results[0][1])
-            for name, results in passes.items()}
+    time_pass(runs)
+    passes = [time_pass(runs) for _ in range(repeat)]
+    return {name: Timing(statistics.median(p[name][0] for p in passes), len(pages), passes[0][name][1])
+            for name in runs}
 
 
 # ---- report -----------------------------------------------------------------------------------
@@ -337,7 +343,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print("\n".join(machine_lines()))
     print(f"timing:   median of {args.repeat} passes after one warm-up pass, same process, "
-          "extractors in turn")
+          "extractors taking turns page by page")
     print("inputs:   lxml gets the page as str (decoded beforehand by vinews' decoder, untimed); "
           "vinews and trafilatura get the bytes (decoding timed)\n")
     print("\n".join(table_lines(rows)))
