@@ -1,6 +1,7 @@
 import logging
 
 import pytest
+from jsonschema import Draft202012Validator
 from scrapy import signals
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
@@ -8,10 +9,14 @@ from scrapy.utils.test import get_crawler
 from pipelines.dedupe import DedupePipeline
 from pipelines.normalize import NormalizePipeline
 from pipelines.store import StorePipeline
-from jsonschema import Draft202012Validator
-
 from pipelines.validate import ValidatePipeline, validation_errors
-from vinews_scraper.items import ArticleItem, FailureItem, RejectItem, ViewObservationItem, article_schema
+from vinews_scraper.items import (
+    ArticleItem,
+    FailureItem,
+    RejectItem,
+    ViewObservationItem,
+    article_schema,
+)
 from vinews_scraper.storage import store_for_crawler
 
 PIPELINES = (NormalizePipeline, ValidatePipeline, DedupePipeline, StorePipeline)

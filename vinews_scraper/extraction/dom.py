@@ -41,8 +41,10 @@ _CENTER_CLASS = re.compile(r"(?i)(^|[\s_-])(text-center|center|aligncenter|cente
 _ITALIC_CLASS = re.compile(r"(?i)(^|[\s_-])(italic|font-italic)($|\s)")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
-_parser = etree.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
-_utf8_parser = etree.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False,
+# huge_tree: libxml2 otherwise stops reading at 256 nested elements, which unclosed tags repeated
+# in a template loop reach, and silently drops the rest of the page; with it the limit is 2,048.
+_parser = etree.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False, huge_tree=True)
+_utf8_parser = etree.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False, huge_tree=True,
                                 encoding="utf-8")
 
 
@@ -77,12 +79,15 @@ def parse_html(text: str, utf8: bytes | None = None) -> etree._Element:
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise ValueError("empty page")
-    if utf8 is not None:
-        root = etree.fromstring(_without_xml_declaration(utf8.removeprefix(b"\xef\xbb\xbf")), _utf8_parser)
-    else:
-        root = etree.fromstring(_without_xml_declaration(text), _parser)
+    parser = _utf8_parser if utf8 is not None else _parser
+    page = utf8.removeprefix(b"\xef\xbb\xbf") if utf8 is not None else text
+    root = etree.fromstring(_without_xml_declaration(page), parser)
     if root is None:
         raise ValueError("no HTML elements")
+    stopped = next((e for e in parser.error_log if e.level == etree.ErrorLevels.FATAL), None)
+    if stopped is not None:  # libxml2 gave up part way: an item from the rest would be silently short
+        reason = stopped.message.split(", use XML_PARSE_HUGE")[0]  # huge_tree is on already
+        raise ValueError(f"the HTML parser stopped at line {stopped.line}: {reason}")
     return root
 
 
@@ -323,13 +328,40 @@ class _Flattener:
             link_chars = min(link_chars, len(text))
         self.lines.append(Line(text, block, link_chars, italic, bold, ctx[0], ctx[1], None, False, 0, ctx[2]))
 
-    def walk(self, el, block, ctx, link, italic, bold) -> bool:
-        """Collect ``el``'s lines; False when ``el`` is chrome and was skipped whole."""
+    def walk(self, start) -> None:
+        """Collect the lines under ``start`` in reading order. A loop over a stack of open
+        elements, not recursion: libxml2 reads pages nested up to 2,048 levels deep, beyond
+        Python's recursion limit."""
+        frame = self._enter(start, start, (None, 0, ()), False, False, False)
+        stack = [frame] if frame is not None else []
+        while stack:
+            el, block, ctx, link, italic, bold, is_block, children = stack[-1]
+            for child in children:  # resumed where it stopped when a child was entered
+                if isinstance(child.tag, str):
+                    frame = self._enter(child, block, ctx, link, italic, bold)
+                    if frame is not None:
+                        stack.append(frame)
+                        break
+                tail = child.tail
+                if tail and (self.pieces or not tail.isspace()):
+                    self.pieces.append((tail, link, italic, bold))
+            else:  # el is done: close its block; its tail belongs to the parent
+                stack.pop()
+                if is_block and self.pieces:
+                    self.flush(block, ctx)
+                tail = el.tail
+                if stack and tail and (self.pieces or not tail.isspace()):
+                    parent = stack[-1]
+                    self.pieces.append((tail, parent[3], parent[4], parent[5]))
+
+    def _enter(self, el, block, ctx, link, italic, bold) -> tuple | None:
+        """Read ``el``'s own facts and text: the frame ``walk`` keeps while its children are read,
+        or None when ``el`` is hidden or skipped chrome."""
         tag = el.tag
         is_block = tag in BLOCK_TAGS
         style = el.get("style")  # read once: also gives the block's alignment below
         if el.get("hidden") is not None or (style and _hidden_style(style)):
-            return False
+            return None
         marker = el.get("class")
         identifier = el.get("id")
         if identifier:
@@ -355,7 +387,7 @@ class _Flattener:
                         tag == "form" and any(w in text.lower() for w in COMMENT_FORM_WORDS))):
                     self.lines.append(Line(text="", element=el, barrier=True,
                                            ancestors=ctx[2]))
-                return False
+                return None
         if is_block:
             if self.pieces:
                 self.flush(block, ctx)
@@ -392,15 +424,7 @@ class _Flattener:
         text = el.text
         if text and (self.pieces or not text.isspace()):
             self.pieces.append((text, link, italic, bold))
-        for child in el:
-            if isinstance(child.tag, str):
-                self.walk(child, block, ctx, link, italic, bold)
-            tail = child.tail
-            if tail and (self.pieces or not tail.isspace()):
-                self.pieces.append((tail, link, italic, bold))
-        if is_block and self.pieces:
-            self.flush(block, ctx)
-        return True
+        return (el, block, ctx, link, italic, bold, is_block, iter(el))
 
 
 def flatten(root: etree._Element, skip_chrome: bool = True,
@@ -415,7 +439,7 @@ def flatten(root: etree._Element, skip_chrome: bool = True,
     body = root.find("body")
     start = body if body is not None else root
     flattener = _Flattener(len(text_of(start)) or 1, skip_chrome, headline)
-    flattener.walk(start, start, (None, 0, ()), False, False, False)
+    flattener.walk(start)
     flattener.flush(start, (None, 0, ()))
     for i, line in enumerate(flattener.lines):
         line.index = i
