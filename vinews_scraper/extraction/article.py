@@ -120,7 +120,7 @@ def is_furniture(text: str) -> bool:
     """Print/share/back links, rating widgets, bare meta labels and other page furniture."""
     norm = _norm(text)
     return (norm in _CHROME_SET or bool(_RATING.match(text)) or not _ALPHANUMERIC.search(text)
-            or norm in _BARE_LABELS or bool(_POSTED_BY.match(text)))
+            or norm in _BARE_LABELS or norm in _BARE_CATEGORY_LABELS or bool(_POSTED_BY.match(text)))
 
 
 _ALPHANUMERIC = re.compile(r"[^\W_]")  # what str.isalnum accepts, found without a Python loop
@@ -128,6 +128,7 @@ _POSTED_BY = re.compile(r"(?i)^\s*(người đăng|đăng bởi|posted by|ngư�
 
 
 _BARE_LABELS = frozenset(PUBLISHED_LABELS + MODIFIED_LABELS + VIEW_LABELS) - {"ngày", "xem"}
+_BARE_CATEGORY_LABELS = frozenset(CATEGORY_LABELS)  # "Chuyên mục:" in one cell, the category in the next
 
 
 def _meta_lines(lines: list[Line]) -> dict[int, _MetaLine]:
@@ -787,8 +788,11 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
         if crumb:
             return crumb
     if title_index is not None:
-        for line in lines[max(0, title_index - 4):title_index + 8]:
+        for k in range(max(0, title_index - 4), min(len(lines), title_index + 8)):
+            line = lines[k]
             labelled = _category_label(line.text) or _inline_category(line.text)
+            if labelled is None and _norm(line.text) in _BARE_CATEGORY_LABELS and k + 1 < len(lines):
+                labelled = _category_label(f"{line.text.rstrip(' :：')}: {lines[k + 1].text}")
             if labelled and not line.barrier:
                 return labelled
     if title_index is not None:
@@ -804,7 +808,8 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
                 continue
             steps += 1
             if line.barrier or len(text) > 120 or _ends_like_sentence(text) or _SITE_HEADER.search(text) \
-                    or text.startswith(("http://", "https://", "www.")) or _is_menu(line):
+                    or text.startswith(("http://", "https://", "www.")) or _is_menu(line) \
+                    or not _LETTER.search(text) or _COUNTER_HEADING.search(text):
                 break
             shared = [el for el in line.ancestors if el in title_line.ancestors]
             if len(shared) < depth - 7:
@@ -821,6 +826,9 @@ def _last_crumb(text: str) -> str | None:
     parts = [p for p in _CRUMB_SEPARATOR.split(text) if p and _norm(p) not in _HOME_WORDS]
     return parts[-1] if parts and len(parts[-1]) <= 80 else None
 
+
+_LETTER = re.compile(r"[^\W\d_]")
+_COUNTER_HEADING = re.compile(r"(?i)truy cập|online")  # "Thống kê truy cập": a sidebar's counter box
 
 _HOME_WORDS = frozenset(("trang chủ", "home", "trang nhất", "trang chính"))
 
@@ -981,8 +989,31 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool,
         "body": "\n\n".join(line.text for line in body.paragraphs),
         "body_html": _body_html(body.paragraphs),
         "images": body.images,
-        "attachments": collect_attachments(blocks, meta.base_url),
+        "attachments": collect_attachments(blocks + _attachment_box_after(lines, end, container, meta.base_url),
+                                           meta.base_url),
     }
+
+
+_ATTACHMENT_HEADINGS = frozenset((
+    "file đính kèm", "tệp đính kèm", "tập tin đính kèm", "tài liệu đính kèm", "văn bản đính kèm", "đính kèm",
+    "tải về", "tài liệu tải về", "attachments", "attachment", "downloads"))
+
+
+def _attachment_box_after(lines: list[Line], end: int, container, base_url: str) -> list:
+    """The "File đính kèm" box set just after the article text, outside its container: the
+    nearest element around the heading that holds document links ([] when there is none)."""
+    outside = set(container.iterancestors()) | {container} if container is not None else set()
+    for line in lines[end:end + 8]:
+        if line.barrier:
+            break
+        if line.image is None and _norm(line.text) in _ATTACHMENT_HEADINGS:
+            for el in reversed(line.ancestors):
+                if el in outside:
+                    break
+                if collect_attachments([el], base_url):
+                    return [el]
+            break
+    return []
 
 
 def _read_fields_with_fallback(root, meta: PageMetadata, family: Family,

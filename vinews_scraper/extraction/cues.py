@@ -30,6 +30,7 @@ ENGLISH_WEEKDAYS = WEEKDAYS[-7:]
 
 # A view-count label; the number may come after it ("Lượt xem: 6783") or before it ("1K lượt xem").
 VIEW_LABELS = (
+    "lượt truy cập bài viết", "lượt truy cập bài",  # Joomla's article hits; "lượt truy cập" alone is the site's
     "số lần xem", "số lượt xem", "lượt xem", "lần xem", "lượt đọc", "số lần đọc", "đã xem",
     "lượt view", "views", "view", "xem", "hits", "visibility", "remove_red_eye", "👁️", "👁",
 )

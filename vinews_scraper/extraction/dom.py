@@ -17,8 +17,9 @@ from functools import lru_cache
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
-from .cues import (CHROME_CLASS_WORDS, CHROME_HEADER_TOKENS, CHROME_TAGS, COMMENT_FORM_WORDS,
+from .cues import (AUTHOR_LABELS, CHROME_CLASS_WORDS, CHROME_HEADER_TOKENS, CHROME_TAGS, COMMENT_FORM_WORDS,
                    CONTENT_CLASS_WORDS, END_OF_ARTICLE_WORDS)
+from .dates import find_dates
 from .text import clean_text
 from .views import find_view_count
 
@@ -31,8 +32,9 @@ _DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "objec
               "select", "option", "button", "textarea", "input", "map", "link", "meta")
 _ALIGN = re.compile(r"text-align\s*:\s*(center|right|justify|left)", re.I)
 _CLASS_WORD_SPLIT = re.compile(r"[_\-\d]+")
-_CRUMB_MARKER = re.compile(r"(?i)bread|crumb|duong-?dan|cat-?links|categor|chuyen-?muc|(^|\s)(path|navpath|vi-?tri)(\s|$)")
-_CRUMB_HINT = re.compile("bread|crumb|duong|cat|chuyen|path|vi-tri|vitri")  # cheap test before _CRUMB_MARKER
+_CRUMB_MARKER = re.compile(
+    r"(?i)bread|crumb|duong-?dan|cat-?links|categor|chuyen-?muc|rootline|(^|\s)(path|navpath|vi-?tri)(\s|$)")
+_CRUMB_HINT = re.compile("bread|crumb|duong|cat|chuyen|path|vi-tri|vitri|rootline")  # cheap test before _CRUMB_MARKER
 _TAG_BOX = re.compile(r"(?i)primary-tag|post-tag|article-tag|entry-tag|(^|\s)tags?(\s|$)")
 _PATH_SEPARATOR = re.compile(r"[/»>›|]")
 _CATEGORY_BOX = re.compile(r"(?i)\s*(chuyên mục|danh mục|categories|category)\s*:")
@@ -264,6 +266,23 @@ def _is_view_counter(text: str) -> bool:
     return len(text) <= 80 and find_view_count(text) is not None
 
 
+_META_BOX_MAX = 300  # characters: a date, a view count, a byline and their labels
+_BYLINE_LABEL = re.compile(
+    "(?i)(?:" + "|".join(re.escape(label) for label in (*AUTHOR_LABELS, "nguồn tin", "nguồn")) + r")\s*[:：]")
+
+
+def _is_article_meta_box(el: etree._Element, text: str) -> bool:
+    """A small region of the article itself (inside <article> or a schema.org Article) holding its
+    labelled date, view count or byline: a template class ("footer", "article-aside") or an
+    <aside> makes it look like site chrome, but it is the article's meta line."""
+    if len(text) > _META_BOX_MAX:
+        return False
+    if find_view_count(text) is None and not _BYLINE_LABEL.search(text) \
+            and not any(hit.label in ("published", "modified") for hit in find_dates(text)):
+        return False
+    return any(anc.tag == "article" or "Article" in (anc.get("itemtype") or "") for anc in el.iterancestors())
+
+
 @dataclass(frozen=True)
 class Crumbs:
     """Where a page names its category: breadcrumb-like regions, and tag boxes with the number
@@ -375,7 +394,7 @@ class _Flattener:
                 and _is_chrome_element(el, marker):
             text = text_of(el)
             if len(text) <= 0.5 * self.total_text and not _is_view_counter(text) \
-                    and not (self.headline and self.headline in " ".join(text.split()).casefold()):
+                    and not _is_article_meta_box(el, text) and not (self.headline and self.headline in " ".join(text.split()).casefold()):
                 self.flush(block, ctx)
                 if tag == "nav" or tag == "header":
                     self.crumbs.extend(_crumbs_inside(el) or ([el] if _path_like(text) else []))

@@ -16,7 +16,8 @@ _ICON = re.compile(r"(?i)(icon|logo|spacer|blank|pixel|button|btn|banner|bullet|
                    r"|(^|[-_./])(calendar|clock|eye|time|date|views?|user|comment)([-_.]|$)")
 _DOCUMENT_EXTENSION = re.compile("|".join(re.escape(ext) for ext in DOCUMENT_EXTENSIONS), re.I)
 _ICON_FOLDER = re.compile(r"(?i)/icons?(/|$)")  # a theme's /images/icons/ folder
-_PLACEHOLDER = re.compile(r"(?i)(blank|placeholder|lazy|loading|spacer|grey|gray|transparent)\.(gif|png|svg)|^data:")
+_PLACEHOLDER = re.compile(r"(?i)(blank|placeholder|lazy|loading|spacer|grey|gray|transparent|empty|no-?image)"
+                          r"[\w.-]*\.(gif|png|svg|jpe?g)(?=$|[?#])|^data:")  # "jeg-empty.png", "no-image-16x9.png"
 _CAPTION_MAX = 400
 _LEADING_NUMBER = re.compile(r"\d+")
 _CAPTION_TABLE_TEXT = 600  # a table holding an image and its caption, not a page-layout table

@@ -11,7 +11,7 @@ _NUMBER = r"(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)\s*([kKmM](?![a-zA-Zà-ỹ]))
 _LABEL_FIRST = re.compile(rf"(?i)(?<![a-zà-ỹ])({_LABELS})\s*[:：]?\s*[(\[]?\s*{_NUMBER}")
 _NUMBER_FIRST = re.compile(
     r"(?i)(?<![\d.,/\-])(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)\s*([kKmM])?\s*"
-    r"(?:lượt xem|lần xem|lượt đọc|views?|hits)(?![a-zà-ỹ])(?!\s*[:：])"
+    r"(?:(?:số\s+)?(?:lượt xem|lần xem|lượt đọc|lần đọc)|views?|hits)(?![a-zà-ỹ])(?!\s*[:：])"
 )
 
 
@@ -40,7 +40,7 @@ def find_view_count(text: str) -> tuple[int, int, int] | None:
         return None
     lowered = text.lower()
     if "xem" not in lowered and "đọc" not in lowered and "view" not in lowered and "hits" not in lowered \
-            and "👁" not in text and "visibility" not in lowered:
+            and "👁" not in text and "visibility" not in lowered and "truy cập bài" not in lowered:
         return None
     number_first = next((m for m in _NUMBER_FIRST.finditer(text) if not _is_site_counter(text, m.start())), None)
     for m in _LABEL_FIRST.finditer(text):
