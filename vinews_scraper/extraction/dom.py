@@ -275,12 +275,11 @@ def _is_article_meta_box(el: etree._Element, text: str) -> bool:
     """A small region of the article itself (inside <article> or a schema.org Article) holding its
     labelled date, view count or byline: a template class ("footer", "article-aside") or an
     <aside> makes it look like site chrome, but it is the article's meta line."""
-    if len(text) > _META_BOX_MAX:
-        return False
-    if find_view_count(text) is None and not _BYLINE_LABEL.search(text) \
-            and not any(hit.label in ("published", "modified") for hit in find_dates(text)):
-        return False
-    return any(anc.tag == "article" or "Article" in (anc.get("itemtype") or "") for anc in el.iterancestors())
+    if len(text) > _META_BOX_MAX \
+            or not any(anc.tag == "article" or "Article" in (anc.get("itemtype") or "") for anc in el.iterancestors()):
+        return False  # most chrome (menus, sidebars with dated lists) is outside the article: no date scan
+    return find_view_count(text) is not None or bool(_BYLINE_LABEL.search(text)) \
+        or any(hit.label in ("published", "modified") for hit in find_dates(text))
 
 
 @dataclass(frozen=True)
