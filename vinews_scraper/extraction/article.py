@@ -73,8 +73,11 @@ def _ends_like_sentence(text: str) -> bool:
     return bool(_SENTENCE.search(text, max(0, len(text) - 2)))
 
 
+_NORM_STRIP = " .:;,!?-–—|»«[]()"
+
+
 def _norm(text: str) -> str:
-    return text.casefold().strip(" .:;,!?-–—|»«[]()")
+    return text.casefold().strip(_NORM_STRIP)
 
 
 _TERMINATOR_SET = frozenset(TERMINATORS)
@@ -118,9 +121,13 @@ def split_glued_terminator(text: str) -> str | None:
 
 def is_furniture(text: str) -> bool:
     """Print/share/back links, rating widgets, bare meta labels and other page furniture."""
+    if bool(_RATING.match(text)) or not _ALPHANUMERIC.search(text) or bool(_POSTED_BY.match(text)):
+        return True
+    # casefold never shortens text: a line longer than every listed phrase is none of them
+    if len(text.strip(_NORM_STRIP)) > _FURNITURE_PHRASE_MAX:
+        return False
     norm = _norm(text)
-    return (norm in _CHROME_SET or bool(_RATING.match(text)) or not _ALPHANUMERIC.search(text)
-            or norm in _BARE_LABELS or norm in _BARE_CATEGORY_LABELS or bool(_POSTED_BY.match(text)))
+    return norm in _CHROME_SET or norm in _BARE_LABELS or norm in _BARE_CATEGORY_LABELS
 
 
 _ALPHANUMERIC = re.compile(r"[^\W_]")  # what str.isalnum accepts, found without a Python loop
@@ -129,6 +136,7 @@ _POSTED_BY = re.compile(r"(?i)^\s*(người đăng|đăng bởi|posted by|ngư�
 
 _BARE_LABELS = frozenset(PUBLISHED_LABELS + MODIFIED_LABELS + VIEW_LABELS) - {"ngày", "xem"}
 _BARE_CATEGORY_LABELS = frozenset(CATEGORY_LABELS)  # "Chuyên mục:" in one cell, the category in the next
+_FURNITURE_PHRASE_MAX = max(map(len, _CHROME_SET | _BARE_LABELS | _BARE_CATEGORY_LABELS))
 
 
 def _meta_lines(lines: list[Line]) -> dict[int, _MetaLine]:
@@ -202,6 +210,8 @@ def _doc_title_score(text: str, meta: PageMetadata) -> float:
         if not candidate:
             continue
         whole, parts = _title_parts(candidate)
+        if folded[:15] not in whole and whole not in folded:
+            continue  # every match below implies one of these two (parts are pieces of the whole)
         if folded == whole or (len(whole) >= 15 and whole in folded and len(whole) >= 0.6 * len(folded)
                                and not _SITE_NAME.search(whole)):
             return 4.0
