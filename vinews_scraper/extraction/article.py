@@ -139,13 +139,19 @@ _BARE_CATEGORY_LABELS = frozenset(CATEGORY_LABELS)  # "Chuyên mục:" in one ce
 _FURNITURE_PHRASE_MAX = max(map(len, _CHROME_SET | _BARE_LABELS | _BARE_CATEGORY_LABELS))
 
 
+def _is_bare_label(text: str) -> bool:
+    """A date or view label alone ("Lượt xem:"), its value in the next cell. Casefold never
+    shortens text, so a longer line is tested by its length alone."""
+    return len(text.strip(_NORM_STRIP)) <= _FURNITURE_PHRASE_MAX and _norm(text) in _BARE_LABELS
+
+
 def _meta_lines(lines: list[Line]) -> dict[int, _MetaLine]:
     """The lines that carry dates or view counts, by index. A label alone in its cell
     ("Lượt xem:") is read together with the value in the next cell ("205")."""
     found = {}
     for line in lines:
         ml = _meta_line(line)
-        if ml is None and line.index + 1 < len(lines) and _norm(line.text) in _BARE_LABELS:
+        if ml is None and line.index + 1 < len(lines) and _is_bare_label(line.text):
             value = lines[line.index + 1]
             if len(value.text) <= 60 and value.image is None:
                 joined = Line(text=f"{line.text} {value.text}", element=value.element,
