@@ -1,8 +1,13 @@
 import hashlib
+import re
 import unicodedata
 from datetime import datetime, timedelta, timezone
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from pipelines.normalize import NormalizePipeline, content_hash, normalize_item
+from vinews_scraper.extraction.text import clean_paragraphs, clean_text
 from vinews_scraper.items import ARTICLE_FIELDS, SCHEMA_VERSION, ArticleItem, FailureItem
 
 # "Thủy" and "Hậu" written with combining marks (NFD), as some portals serve them.
@@ -102,3 +107,16 @@ def test_pipeline_normalizes_article_items_and_passes_other_items():
     assert result["title"] == "Huyện Vị Thủy đón đoàn Hậu Giang"
     failure = FailureItem(url="https://a.gov.vn/2", kind="http", reason="404", status=404)
     assert pipeline.process_item(failure) is failure
+
+
+PARAGRAPH_PIECES = ["Ủy ban", "a", " ", "  ", "\n", "\n\n", "\r\n", "\t", "\u00a0", "\u200b", "&amp;", "&#7871;",
+                    "&amp;nbsp;", "e\u0301", "."]
+
+
+@given(st.lists(st.sampled_from(PARAGRAPH_PIECES), max_size=12).map("".join))
+@settings(max_examples=2000, deadline=None)
+def test_clean_paragraphs_fast_path_changes_nothing(text):
+    """Text extraction already cleaned is returned as it is; anything else is cleaned paragraph by
+    paragraph, exactly as without the shortcut."""
+    paragraphs = (clean_text(p) for p in re.split(r"\n\s*\n", text.replace("\r\n", "\n")))
+    assert clean_paragraphs(text) == "\n\n".join(p for p in paragraphs if p)

@@ -56,8 +56,18 @@ def clean_paragraphs(value: str | None) -> str:
     """Clean each blank-line-separated paragraph and join them with exactly one blank line."""
     if not value:
         return ""
+    if _clean_paragraphs_already(value):
+        return value
     paragraphs = (clean_text(p) for p in _PARAGRAPH_BREAK.split(value.replace("\r\n", "\n")))
     return "\n\n".join(p for p in paragraphs if p)
+
+
+def _clean_paragraphs_already(value: str) -> bool:
+    """Whether ``clean_paragraphs`` would return ``value`` unchanged: tidy NFC paragraphs without
+    entities, one blank line apart (what extraction produces; a fast path for the pipeline)."""
+    if "&" in value or not unicodedata.is_normalized("NFC", value):
+        return False
+    return all(paragraph and _is_tidy(paragraph) for paragraph in value.split("\n\n"))
 
 
 def is_file_name(text: str | None) -> bool:
