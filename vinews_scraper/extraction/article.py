@@ -1010,9 +1010,9 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool,
     }
 
 
-_ATTACHMENT_HEADINGS = frozenset((
-    "file đính kèm", "tệp đính kèm", "tập tin đính kèm", "tài liệu đính kèm", "văn bản đính kèm", "đính kèm",
-    "tải về", "tài liệu tải về", "attachments", "attachment", "downloads"))
+_ATTACHMENT_HEADING = re.compile(
+    r"(?i)^(?:file|tệp|tập tin|tài liệu|văn bản)?\s*đính kèm\s*[:：]?|^(?:tài liệu )?tải về\s*[:：]?"
+    r"|^(?:attachments?|downloads)\s*[:：]?")  # the heading alone, or with the links after a colon
 
 
 def _attachment_box_after(lines: list[Line], end: int, container, base_url: str) -> list:
@@ -1022,7 +1022,7 @@ def _attachment_box_after(lines: list[Line], end: int, container, base_url: str)
     for line in lines[end:end + 8]:
         if line.barrier:
             break
-        if line.image is None and _norm(line.text) in _ATTACHMENT_HEADINGS:
+        if line.image is None and _ATTACHMENT_HEADING.match(line.text):
             for el in reversed(line.ancestors):
                 if el in outside:
                     break

@@ -124,6 +124,12 @@ def _caption_cell_below(image: Line):
     return candidate
 
 
+def _is_caption_above(line: Line) -> bool:
+    """A caption some templates print above their image: only one its markup calls a caption."""
+    return line.image is None and not line.barrier and 0 < len(line.text) <= _CAPTION_MAX \
+        and is_caption_marked(line, depth=2)
+
+
 def collect_images(lines: list[Line], start: int, end: int, base_url: str):
     """Images in lines[start:end] as item dicts, and the indices of caption/file-name lines."""
     images: list[dict] = []
@@ -163,6 +169,9 @@ def collect_images(lines: list[Line], start: int, end: int, base_url: str):
                 caption = candidate.text
                 consumed.add(j)
             break
+        if caption is None and i > start and i - 1 not in consumed and _is_caption_above(lines[i - 1]):
+            caption = lines[i - 1].text
+            consumed.add(i - 1)
         images.append({"src": src, "alt": alt, "caption": caption})
     return images, consumed
 
