@@ -29,7 +29,7 @@ _NAMED_MONTH = re.compile(
     r"(?i)tháng\s+(" + "|".join(sorted(_MONTH_NAMES, key=len, reverse=True)) + r")\s+(\d{1,2})\s*,\s*(\d{4})(?!\d)")
 _TIME = re.compile(
     r"(?i)(?<![\d:/.])(\d{1,2})\s*(?::|h|giờ)\s*(\d{2})(?:\s*(?::|phút)\s*(\d{2}))?(?:\s*phút)?"
-    r"(?:\s*(a\.?m\.?|p\.?m\.?|sa|ch|sáng|chiều|tối|trưa)(?:(?![a-zà-ỹ])|(?-i:(?<=AM|PM)(?=[A-ZĐ]))))?(?![\d/])"
+    r"(?:\s*(sáng|chiều|tối|trưa|a\.?m\.?|p\.?m\.?|sa|ch)(?:(?![a-zà-ỹ])|(?-i:(?<=AM|PM|SA|CH)(?=[A-ZĐ]))))?(?![\d/])"
 )
 _WEEKDAY = "|".join(sorted((re.escape(w) for w in WEEKDAYS), key=len, reverse=True))
 _JOINER = re.compile(
