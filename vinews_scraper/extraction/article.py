@@ -18,7 +18,7 @@ from ..registry import Family, Site, default_registry, host_of
 from .bylines import (inline_author, is_office, is_photo_credit, labelled_author, labelled_source,
                       looks_like_name)
 from .cues import (AUTHOR_LABELS, BOX_TITLE_CLASS, CATEGORY_LABELS, CHROME_LINES, ENGLISH_WEEKDAYS, MODIFIED_LABELS,
-                   PUBLISHED_LABELS, TERMINATORS, TITLE_CLASS, VIEW_LABELS, WEEKDAYS)
+                   PUBLISHED_LABELS, SOURCE_LABELS, TERMINATORS, TITLE_CLASS, VIEW_LABELS, WEEKDAYS)
 from .dates import DateHit, find_dates, parse_machine_date
 from .decode import decode_html
 from .dom import Line, flatten, parse_html, remove_noise, select, text_of
@@ -145,13 +145,21 @@ def _is_bare_label(text: str) -> bool:
     return len(text.strip(_NORM_STRIP)) <= _FURNITURE_PHRASE_MAX and _norm(text) in _BARE_LABELS
 
 
+def _is_day_label_cell(line: Line, value: Line) -> bool:
+    """A table cell reading only "Ngày" whose next cell holds the value (too common a word to be a
+    label anywhere else)."""
+    return line.element.tag in ("td", "th", "dt") and _norm(line.text) == "ngày" \
+        and line.element.getnext() is value.element
+
+
 def _meta_lines(lines: list[Line]) -> dict[int, _MetaLine]:
     """The lines that carry dates or view counts, by index. A label alone in its cell
     ("Lượt xem:") is read together with the value in the next cell ("205")."""
     found = {}
     for line in lines:
         ml = _meta_line(line)
-        if ml is None and line.index + 1 < len(lines) and _is_bare_label(line.text):
+        if ml is None and line.index + 1 < len(lines) and (
+                _is_bare_label(line.text) or _is_day_label_cell(line, lines[line.index + 1])):
             value = lines[line.index + 1]
             if len(value.text) <= 60 and value.image is None:
                 joined = Line(text=f"{line.text} {value.text}", element=value.element,
@@ -783,6 +791,28 @@ def _after_container_byline(lines: list[Line], end: int) -> tuple[str | None, st
             source = labelled_source(line.text)
     if author is None and following and _is_bare_byline(following[0]):
         author = following[0].text
+    if author is None or source is None:
+        cells_author, cells_source = _byline_cells(lines, end)
+        author, source = author or cells_author, source or cells_source
+    return author, source
+
+
+_BYLINE_CELL_LABELS = frozenset(AUTHOR_LABELS + SOURCE_LABELS)
+_META_TABLE_LINES = 12  # a meta table after the text: date, views, author, source, each label and value
+
+
+def _byline_cells(lines: list[Line], end: int) -> tuple[str | None, str | None]:
+    """An author and a source in label and value cells after the text ("Tác giả:" | "Ngô Thanh
+    Tuấn", "Nguồn:" | "Báo Hậu Giang"), as in a meta table printed below the article."""
+    author = source = None
+    window = lines[end:end + _META_TABLE_LINES]
+    for k, line in enumerate(window[:-1]):
+        if line.image is not None or line.barrier or is_terminator(line.text):
+            break
+        if _norm(line.text) in _BYLINE_CELL_LABELS and line.element.getnext() is window[k + 1].element:
+            joined = f"{line.text.rstrip(' :：')}: {window[k + 1].text}"
+            author = author or labelled_author(joined)
+            source = source or labelled_source(joined)
     return author, source
 
 
@@ -811,6 +841,12 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
                 labelled = _category_label(f"{line.text.rstrip(' :：')}: {lines[k + 1].text}")
             if labelled and not line.barrier:
                 return labelled
+        for line in lines[max(0, title_index - 6):title_index]:
+            here = _YOU_ARE_HERE.match(line.text)
+            if here:  # "Bạn đang ở: Trang chủ > Tin tức > Nông nghiệp", a breadcrumb without a class
+                crumb = _last_crumb(line.text[here.end():])
+                if crumb and not _is_title_crumb(crumb, title):
+                    return crumb
     if title_index is not None:
         title_line = lines[title_index]
         depth = len(title_line.ancestors)
@@ -843,6 +879,7 @@ def _last_crumb(text: str) -> str | None:
     return parts[-1] if parts and len(parts[-1]) <= 80 else None
 
 
+_YOU_ARE_HERE = re.compile(r"(?i)\s*(?:bạn đang ở|vị trí|you are here)\s*[:：]\s*")
 _LETTER = re.compile(r"[^\W\d_]")
 _COUNTER_HEADING = re.compile(r"(?i)truy cập|online")  # "Thống kê truy cập": a sidebar's counter box
 
@@ -863,7 +900,7 @@ def _breadcrumb(crumbs, title: str | None) -> str | None:
             continue
         items = [clean_text(text_of(a)) for a in el.iter("a", "li", "span")
                  if len(a) == 0 or a.tag == "a"]
-        items = [t for t in items if t and t not in (">", "»", "/", "›", ">>")]
+        items = [_category_label(t) or t for t in items if t and t not in (">", "»", "/", "›", ">>")]
         if not items:
             own = _category_label(clean_text(text_of(el))) or clean_text(text_of(el))
             items = [own] if own and len(own) <= 80 else []
