@@ -11,11 +11,12 @@ import html as html_lib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 
 from lxml import etree
 
 from ..registry import Family, Site, default_registry, host_of
-from .bylines import (inline_author, is_office, is_photo_credit, labelled_author, labelled_source,
+from .bylines import (inline_author, is_name_with_unit, is_office, is_photo_credit, labelled_author, labelled_source,
                       looks_like_name)
 from .cues import (AUTHOR_LABELS, BOX_TITLE_CLASS, CATEGORY_LABELS, CHROME_LINES, ENGLISH_WEEKDAYS, MODIFIED_LABELS,
                    PUBLISHED_LABELS, SOURCE_LABELS, TERMINATORS, TITLE_CLASS, VIEW_LABELS, WEEKDAYS)
@@ -697,7 +698,7 @@ def _tail_byline(candidates: list[Line]) -> tuple[str | None, str | None, int]:
 
 def _is_bare_byline(line: Line) -> bool:
     text = line.text
-    if len(text) > 70:
+    if len(text) > 70 and not is_name_with_unit(text):
         return False
     return looks_like_name(text) or (is_office(text) and (line.align == "right" or line.bold
                                                           or line.italic or len(text) <= 40))
@@ -792,7 +793,7 @@ def _after_container_byline(lines: list[Line], end: int) -> tuple[str | None, st
     if author is None and following and _is_bare_byline(following[0]):
         author = following[0].text
     if author is None or source is None:
-        cells_author, cells_source = _byline_cells(lines, end)
+        cells_author, cells_source, _ = _byline_cells(lines, end)
         author, source = author or cells_author, source or cells_source
     return author, source
 
@@ -801,19 +802,23 @@ _BYLINE_CELL_LABELS = frozenset(AUTHOR_LABELS + SOURCE_LABELS)
 _META_TABLE_LINES = 12  # a meta table after the text: date, views, author, source, each label and value
 
 
-def _byline_cells(lines: list[Line], end: int) -> tuple[str | None, str | None]:
-    """An author and a source in label and value cells after the text ("Tác giả:" | "Ngô Thanh
-    Tuấn", "Nguồn:" | "Báo Hậu Giang"), as in a meta table printed below the article."""
+def _byline_cells(lines: list[Line], begin: int) -> tuple[str | None, str | None, set[int]]:
+    """An author and a source in label and value cells ("Tác giả:" | "Ngô Thanh Tuấn", "Nguồn:" |
+    "Báo Hậu Giang"), as in a meta table or <dl> printed under the title or below the text, and
+    the indices of the lines they took."""
     author = source = None
-    window = lines[end:end + _META_TABLE_LINES]
+    used: set[int] = set()
+    window = lines[begin:begin + _META_TABLE_LINES]
     for k, line in enumerate(window[:-1]):
         if line.image is not None or line.barrier or is_terminator(line.text):
             break
         if _norm(line.text) in _BYLINE_CELL_LABELS and line.element.getnext() is window[k + 1].element:
             joined = f"{line.text.rstrip(' :：')}: {window[k + 1].text}"
-            author = author or labelled_author(joined)
-            source = source or labelled_source(joined)
-    return author, source
+            found_author, found_source = labelled_author(joined), labelled_source(joined)
+            if found_author or found_source:
+                author, source = author or found_author, source or found_source
+                used.update((begin + k, begin + k + 1))
+    return author, source, used
 
 
 def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: PageMetadata,
@@ -1010,11 +1015,14 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool,
         view_count = _view_count_anywhere(meta_lines, anchor)
     published, modified, view_count, meta_author = _selected_fields(
         root, family, published, modified, view_count, meta_author)
+    cells_author, cells_source, cells = _byline_cells(lines[:prose_start], anchor + 1)  # a meta <dl> under the title
+    skip |= cells
+    meta_author = meta_author or cells_author
     if meta_author is None and title_index is not None:
         meta_author = _author_near_title(lines, title_index)
     body = extract_body(lines, start, end, skip | between_blocks, title, meta.base_url, meta_lines,
                         image_start)
-    author, source = meta_author or body.author, body.source
+    author, source = meta_author or body.author, body.source or cells_source
     if author is None or source is None:
         after_author, after_source = _after_container_byline(lines, end)
         author, source = author or after_author, source or after_source
@@ -1054,7 +1062,9 @@ _ATTACHMENT_HEADING = re.compile(
 
 def _attachment_box_after(lines: list[Line], end: int, container, base_url: str) -> list:
     """The "File đính kèm" box set just after the article text, outside its container: the
-    nearest element around the heading that holds document links ([] when there is none)."""
+    nearest element around the heading that holds document links ([] when there is none). Found
+    among the lines after the text, or among the elements following the container when the box
+    wears a chrome-looking class (a "k-widget" list) and was not read as lines."""
     outside = set(container.iterancestors()) | {container} if container is not None else set()
     for line in lines[end:end + 8]:
         if line.barrier:
@@ -1066,7 +1076,19 @@ def _attachment_box_after(lines: list[Line], end: int, container, base_url: str)
                 if collect_attachments([el], base_url):
                     return [el]
             break
+    node = container
+    for _ in range(3):  # the container or one of its two nearest ancestors, then the box
+        if node is None:
+            break
+        for sibling in islice(node.itersiblings(), _BOX_SIBLINGS):
+            if isinstance(sibling.tag, str) and _ATTACHMENT_HEADING.match(" ".join(text_of(sibling).split())[:80]) \
+                    and collect_attachments([sibling], base_url):
+                return [sibling]
+        node = node.getparent()
     return []
+
+
+_BOX_SIBLINGS = 3
 
 
 def _read_fields_with_fallback(root, meta: PageMetadata, family: Family,

@@ -90,10 +90,20 @@ def is_office(text: str) -> bool:
     return bool(_OFFICE.match(text)) and len(text) <= 90 and not _SENTENCE_END.search(text.rstrip("."))
 
 
+_NAME_WITH_UNIT = re.compile(r"([^()]{3,40}?)\s*\(([^()]{3,120})\)")
+
+
+def is_name_with_unit(text: str) -> bool:
+    """"Trần Minh Khoa (Trung tâm Văn hóa - Thể thao và Truyền thông thị xã Điện Bàn)": a name and
+    the unit it writes for, however long the unit's name."""
+    m = _NAME_WITH_UNIT.fullmatch(text)
+    return bool(m) and bool(_OFFICE.match(m.group(2)))
+
+
 def looks_like_name(text: str) -> bool:
     """True for a short line that reads as a person's name ("Năng Nguyễn", "Huỳnh Điệp (TX)",
     "Lê Thị Xuân Trang - Phòng NN&PTNT", "Kim Lan - Quốc Nam")."""
-    if not text or len(text) > 70 or _SENTENCE_END.search(text.rstrip(".")):
+    if not text or (len(text) > 70 and not is_name_with_unit(text)) or _SENTENCE_END.search(text.rstrip(".")):
         return False
     head = re.split(r"\s[-–—]\s|\(", text, maxsplit=1)[0].strip()
     words = [w for w in re.split(r"\s+", head) if w and w not in _NAME_CONNECTORS]

@@ -35,6 +35,7 @@ _CLASS_WORD_SPLIT = re.compile(r"[_\-\d]+")
 _CRUMB_MARKER = re.compile(
     r"(?i)bread|crumb|duong-?dan|cat-?links|categor|chuyen-?muc|rootline|(^|\s)(path|navpath|vi-?tri)(\s|$)")
 _CRUMB_HINT = re.compile("bread|crumb|duong|cat|chuyen|path|vi-tri|vitri|rootline")  # cheap test before _CRUMB_MARKER
+_RELATED_LIST = re.compile(r"cung-?chuyen-?muc|lien-?quan|related|tin-?khac")  # "tin-cung-chuyen-muc": not a path
 _TAG_BOX = re.compile(r"(?i)primary-tag|post-tag|article-tag|entry-tag|(^|\s)tags?(\s|$)")
 _PATH_SEPARATOR = re.compile(r"[/»>›|]")
 _CATEGORY_BOX = re.compile(r"(?i)\s*(chuyên mục|danh mục|categories|category)\s*:")
@@ -207,7 +208,7 @@ def _marker_traits(marker: str) -> MarkerTraits:
     """Cached like ``is_chrome_marker``: a template repeats its class names on every element."""
     lowered = marker.lower()
     return MarkerTraits(
-        crumbs=bool(_CRUMB_HINT.search(lowered) and _CRUMB_MARKER.search(marker)),
+        crumbs=bool(_CRUMB_HINT.search(lowered) and _CRUMB_MARKER.search(marker) and not _RELATED_LIST.search(lowered)),
         tag_box="tag" in lowered and bool(_TAG_BOX.search(marker)),
         centered="center" in lowered and bool(_CENTER_CLASS.search(marker)),
         italic="italic" in lowered and bool(_ITALIC_CLASS.search(marker)),
