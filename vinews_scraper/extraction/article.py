@@ -663,6 +663,7 @@ class _Body:
     author: str | None
     source: str | None
     consumed: set[int]
+    trailing_dates: list[DateHit]  # labelled dates printed after the text ("Cập nhật: 13/03/2025")
 
 
 def _tail_byline(candidates: list[Line]) -> tuple[str | None, str | None, int]:
@@ -762,6 +763,9 @@ def extract_body(lines: list[Line], start: int, end: int, skip: set[int], title:
         if text.casefold() == folded_title:
             continue
         kept.append(line)
+    trailing_dates = []
+    while kept and _is_labelled_meta(meta_lines.get(kept[-1].index)):
+        trailing_dates[:0] = meta_lines[kept.pop().index].dates
     author, source, used = _tail_byline(kept)
     paragraphs = kept[: len(kept) - used]
     for line in list(paragraphs[:2]):
@@ -771,7 +775,13 @@ def extract_body(lines: list[Line], start: int, end: int, skip: set[int], title:
         elif labelled_source(line.text) and source is None:
             source = labelled_source(line.text)
             paragraphs.remove(line)
-    return _Body(paragraphs, images, author, source, consumed)
+    return _Body(paragraphs, images, author, source, consumed, trailing_dates)
+
+
+def _is_labelled_meta(ml: _MetaLine | None) -> bool:
+    """A line that is only labelled dates ("Cập nhật: 13/03/2025"): meta, never text."""
+    return ml is not None and bool(ml.dates) and ml.residue <= _META_RESIDUE_MAX \
+        and all(hit.label in ("published", "modified") for hit in ml.dates)
 
 
 def _after_container_byline(lines: list[Line], end: int) -> tuple[str | None, str | None]:
@@ -1023,6 +1033,9 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool,
     body = extract_body(lines, start, end, skip | between_blocks, title, meta.base_url, meta_lines,
                         image_start)
     author, source = meta_author or body.author, body.source or cells_source
+    if published is not None and modified is None:
+        modified = next((hit for hit in body.trailing_dates
+                         if hit.label == "modified" and hit.value != published.value), None)
     if author is None or source is None:
         after_author, after_source = _after_container_byline(lines, end)
         author, source = author or after_author, source or after_source

@@ -33,8 +33,9 @@ _DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "objec
 _ALIGN = re.compile(r"text-align\s*:\s*(center|right|justify|left)", re.I)
 _CLASS_WORD_SPLIT = re.compile(r"[_\-\d]+")
 _CRUMB_MARKER = re.compile(
-    r"(?i)bread|crumb|duong-?dan|cat-?links|categor|chuyen-?muc|rootline|(^|\s)(path|navpath|vi-?tri)(\s|$)")
-_CRUMB_HINT = re.compile("bread|crumb|duong|cat|chuyen|path|vi-tri|vitri|rootline")  # cheap test before _CRUMB_MARKER
+    r"(?i)bread|crumb|duong-?dan|cat-?links|categor|chuyen-?muc|rootline|pathway|sitemap-?path|(^|\s)sitemap(\s|$)"
+    r"|(^|\s)(path|navpath|vi-?tri)(\s|$)")  # Mambo's "pathway", ASP.NET's SiteMapPath
+_CRUMB_HINT = re.compile("bread|crumb|duong|cat|chuyen|path|vi-tri|vitri|rootline|sitemap")  # cheap test before _CRUMB_MARKER
 _RELATED_LIST = re.compile(r"cung-?chuyen-?muc|lien-?quan|related|tin-?khac")  # "tin-cung-chuyen-muc": not a path
 _TAG_BOX = re.compile(r"(?i)primary-tag|post-tag|article-tag|entry-tag|(^|\s)tags?(\s|$)")
 _PATH_SEPARATOR = re.compile(r"[/»>›|]")
