@@ -416,7 +416,7 @@ class _Flattener:
                 found = _ALIGN.search(style)
                 if found:
                     align = found.group(1).lower()
-            elif el.get("align"):
+            elif el.get("align") and tag != "table":  # <table align=center> places the table, not its text
                 align = el.get("align").lower()
             elif tag == "center" or traits.centered:
                 align = "center"
