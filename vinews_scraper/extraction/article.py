@@ -124,11 +124,8 @@ def is_furniture(text: str) -> bool:
     """Print/share/back links, rating widgets, bare meta labels and other page furniture."""
     if bool(_RATING.match(text)) or not _ALPHANUMERIC.search(text) or bool(_POSTED_BY.match(text)):
         return True
-    # casefold never shortens text: a line longer than every listed phrase is none of them
-    if len(text.strip(_NORM_STRIP)) > _FURNITURE_PHRASE_MAX:
-        return False
-    norm = _norm(text)
-    return norm in _CHROME_SET or norm in _BARE_LABELS or norm in _BARE_CATEGORY_LABELS
+    norm = _phrase_norm(text)
+    return norm is not None and (norm in _CHROME_SET or norm in _BARE_LABELS or norm in _BARE_CATEGORY_LABELS)
 
 
 _ALPHANUMERIC = re.compile(r"[^\W_]")  # what str.isalnum accepts, found without a Python loop
@@ -140,10 +137,15 @@ _BARE_CATEGORY_LABELS = frozenset(CATEGORY_LABELS)  # "Chuyên mục:" in one ce
 _FURNITURE_PHRASE_MAX = max(map(len, _CHROME_SET | _BARE_LABELS | _BARE_CATEGORY_LABELS))
 
 
+def _phrase_norm(text: str) -> str | None:
+    """``_norm(text)``, or None for a line longer than every listed phrase and label (casefold
+    never shortens text, so its length alone rules it out): most lines skip the casefold."""
+    return _norm(text) if len(text.strip(_NORM_STRIP)) <= _FURNITURE_PHRASE_MAX else None
+
+
 def _is_bare_label(text: str) -> bool:
-    """A date or view label alone ("Lượt xem:"), its value in the next cell. Casefold never
-    shortens text, so a longer line is tested by its length alone."""
-    return len(text.strip(_NORM_STRIP)) <= _FURNITURE_PHRASE_MAX and _norm(text) in _BARE_LABELS
+    """A date or view label alone ("Lượt xem:"), its value in the next cell."""
+    return _phrase_norm(text) in _BARE_LABELS
 
 
 def _is_day_label_cell(line: Line, value: Line) -> bool:
@@ -808,22 +810,27 @@ def _after_container_byline(lines: list[Line], end: int) -> tuple[str | None, st
     return author, source
 
 
+def _label_and_value(label: Line, value: Line) -> str:
+    """A label cell and its value cell as one labelled line ("Tác giả" | "X" → "Tác giả: X")."""
+    return f"{label.text.rstrip(' :：')}: {value.text}"
+
+
 _BYLINE_CELL_LABELS = frozenset(AUTHOR_LABELS + SOURCE_LABELS)
 _META_TABLE_LINES = 12  # a meta table after the text: date, views, author, source, each label and value
 
 
-def _byline_cells(lines: list[Line], begin: int) -> tuple[str | None, str | None, set[int]]:
+def _byline_cells(lines: list[Line], begin: int, stop: int | None = None) -> tuple[str | None, str | None, set[int]]:
     """An author and a source in label and value cells ("Tác giả:" | "Ngô Thanh Tuấn", "Nguồn:" |
     "Báo Hậu Giang"), as in a meta table or <dl> printed under the title or below the text, and
     the indices of the lines they took."""
     author = source = None
     used: set[int] = set()
-    window = lines[begin:begin + _META_TABLE_LINES]
+    window = lines[begin:min(begin + _META_TABLE_LINES, len(lines) if stop is None else stop)]
     for k, line in enumerate(window[:-1]):
         if line.image is not None or line.barrier or is_terminator(line.text):
             break
         if _norm(line.text) in _BYLINE_CELL_LABELS and line.element.getnext() is window[k + 1].element:
-            joined = f"{line.text.rstrip(' :：')}: {window[k + 1].text}"
+            joined = _label_and_value(line, window[k + 1])
             found_author, found_source = labelled_author(joined), labelled_source(joined)
             if found_author or found_source:
                 author, source = author or found_author, source or found_source
@@ -853,7 +860,7 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
             line = lines[k]
             labelled = _category_label(line.text) or _inline_category(line.text)
             if labelled is None and _norm(line.text) in _BARE_CATEGORY_LABELS and k + 1 < len(lines):
-                labelled = _category_label(f"{line.text.rstrip(' :：')}: {lines[k + 1].text}")
+                labelled = _category_label(_label_and_value(line, lines[k + 1]))
             if labelled and not line.barrier:
                 return labelled
         for line in lines[max(0, title_index - 6):title_index]:
@@ -1025,7 +1032,7 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool,
         view_count = _view_count_anywhere(meta_lines, anchor)
     published, modified, view_count, meta_author = _selected_fields(
         root, family, published, modified, view_count, meta_author)
-    cells_author, cells_source, cells = _byline_cells(lines[:prose_start], anchor + 1)  # a meta <dl> under the title
+    cells_author, cells_source, cells = _byline_cells(lines, anchor + 1, prose_start)  # a meta <dl> under the title
     skip |= cells
     meta_author = meta_author or cells_author
     if meta_author is None and title_index is not None:
@@ -1138,8 +1145,7 @@ def extract_article(html: bytes | str, url: str, *, site: Site | None = None,
     if site is None:
         site = default_registry().site_for_url(url)
     family = site.profile if site else _GENERIC
-    text, encoding = decode_html(html, content_type)
-    utf8 = html if encoding == "utf-8" and isinstance(html, bytes) and "\ufffd" not in text else None
+    text, _encoding, utf8 = decode_html(html, content_type)
     try:
         root = parse_html(text, utf8)
     except (ValueError, etree.LxmlError) as exc:

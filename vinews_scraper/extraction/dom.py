@@ -18,7 +18,7 @@ from lxml import etree
 from lxml.cssselect import CSSSelector
 
 from .cues import (AUTHOR_LABELS, CHROME_CLASS_WORDS, CHROME_HEADER_TOKENS, CHROME_TAGS, COMMENT_FORM_WORDS,
-                   CONTENT_CLASS_WORDS, END_OF_ARTICLE_WORDS)
+                   CONTENT_CLASS_WORDS, END_OF_ARTICLE_WORDS, SOURCE_LABELS)
 from .dates import find_dates
 from .text import clean_text
 from .views import find_view_count
@@ -270,7 +270,7 @@ def _is_view_counter(text: str) -> bool:
 
 _META_BOX_MAX = 300  # characters: a date, a view count, a byline and their labels
 _BYLINE_LABEL = re.compile(
-    "(?i)(?:" + "|".join(re.escape(label) for label in (*AUTHOR_LABELS, "nguồn tin", "nguồn")) + r")\s*[:：]")
+    "(?i)(?:" + "|".join(re.escape(label) for label in (*AUTHOR_LABELS, *SOURCE_LABELS)) + r")\s*[:：]")
 
 
 def _is_article_meta_box(el: etree._Element, text: str) -> bool:
