@@ -166,7 +166,7 @@ def load_page_set(name: str, args: argparse.Namespace) -> list[Page]:
 
 def lxml_input(page: Page) -> str:
     """The page decoded exactly as vinews decodes it: what lxml is given, decoded before timing."""
-    return decode_html(page.html, page.content_type)[0]
+    return decode_html(page.html, page.content_type).text
 
 
 def parse_with_lxml(text: str) -> bool:

@@ -202,7 +202,7 @@ def test_command_line_serves_the_fault_replica_and_prints_its_plan():
 def test_windows_1258_declared_utf8_is_read_as_windows_1258():
     text = "Xã Vị Thủy ra mắt mô hình “Dân vận khéo”"
     page, _ = render.encode(f'<html><head><meta charset="utf-8"></head><body><p>{text}</p></body></html>', "header")
-    decoded, encoding = decode_html(page, "text/html; charset=utf-8")
+    decoded, encoding, _ = decode_html(page, "text/html; charset=utf-8")
     assert encoding == "cp1258" and text in unicodedata.normalize("NFC", decoded)
     assert not is_utf8_text(page)
 
@@ -211,7 +211,7 @@ def test_utf8_with_stray_bytes_stays_utf8():
     body = "<p>Ủy ban nhân dân huyện Vị Thủy</p>".encode() + b"\xff\xfe"
     assert is_utf8_text(body)
     for content_type in ("text/html", "text/html; charset=utf-8"):
-        decoded, encoding = decode_html(body, content_type)
+        decoded, encoding, _ = decode_html(body, content_type)
         assert encoding == "utf-8" and "Ủy ban nhân dân huyện Vị Thủy" in decoded
 
 

@@ -143,9 +143,9 @@ def extract_listing(html: bytes | str, url: str, *, site: Site | None = None,
     if site is None:
         site = default_registry().site_for_url(url)
     family = site.profile if site else Family(name="generic")
-    text, _ = decode_html(html, content_type)
+    text, _encoding, utf8 = decode_html(html, content_type)
     try:
-        root = parse_html(text)
+        root = parse_html(text, utf8)
     except (ValueError, etree.LxmlError) as exc:
         raise ExtractionError(f"{url}: not a readable HTML page ({exc})") from None
     base = root.find(".//base[@href]")
