@@ -166,3 +166,19 @@ def test_an_english_dateline_is_not_body_but_a_sentence_or_a_quoted_post_with_a_
     page = _page('<div class="chi-tiet">' + _paragraphs(lines + PARAGRAPHS[:2] + [sentence, quoted]
                                                          + PARAGRAPHS[2:]) + "</div>")
     assert extract_article(page, URL)["body"] == "\n\n".join(PARAGRAPHS[:2] + [sentence, quoted] + PARAGRAPHS[2:])
+
+
+def test_landmark_regions_are_chrome_whatever_their_class():
+    """ARIA landmarks (role="banner", "complementary") and jQuery Mobile's data-role header are
+    page regions, not the article: their today's-date banner and menu neither date nor categorize it."""
+    page = ("""<html><head><meta charset="utf-8"><title>Hội nghị - Xã Mới</title>
+<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2024-03-12"}</script></head>
+<body><div data-role="header"><a href="/">Trang chủ</a> <a href="#nav">Menu</a>
+<div class="ngay">Thứ Năm, 26/11/2026</div></div>
+<h2 class="tieu-de">Hội nghị triển khai kế hoạch phát triển kinh tế - xã hội năm 2024</h2>"""
+            + _paragraphs(PARAGRAPHS)
+            + '<div role="complementary"><p>Ban Chỉ đạo xã họp định kỳ vào ngày 15 hằng tháng tại hội trường '
+              'Ủy ban nhân dân xã để đánh giá tiến độ.</p></div></body></html>').encode("utf-8")
+    item = extract_article(page, URL)
+    assert (item["published"], item["published_raw"], item["category"]) == ("2024-03-12", None, None)
+    assert item["body"] == "\n\n".join(PARAGRAPHS)

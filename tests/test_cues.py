@@ -2,6 +2,7 @@
 
 import pytest
 
+from vinews_scraper.extraction.article import is_furniture
 from vinews_scraper.extraction.bylines import (inline_author, is_office, labelled_author,
                                                labelled_source, looks_like_name)
 from vinews_scraper.extraction.dates import find_dates, parse_machine_date
@@ -116,6 +117,20 @@ def test_source_lines_and_inline_authors():
     ("Trung tâm VHTT&TT Hữu Lũng", False, True),
     ("Khen thưởng cho các tập thể, cá nhân", False, False),
     ("Tại hội nghị, đã khen thưởng cho 18 tập thể.", False, False),
+    # a name and a unit longer than a name line, in brackets or after a dash
+    ("Trần Minh Khoa (Trung tâm Văn hóa - Thể thao và Truyền thông thị xã Điện Bàn)", True, False),
+    ("Phan Thị Thu Hà - Trung tâm Văn hóa, Thông tin và Thể thao huyện Nam Đàn", True, False),
+    ("Phan Thị Thu Hà - Người dân các xã trong huyện Nam Đàn tham gia lễ hội rất đông vui", False, False),
 ])
 def test_bare_bylines(text, name_like, office):
     assert (looks_like_name(text), is_office(text)) == (name_like, office)
+
+
+@pytest.mark.parametrize("text, furniture", [
+    ("27 Kb", True), ("(1,2 MB)", True), ("Dung lượng: 412 KB", True), ("18 KB", True),
+    ("In bài", True), ("Lượt xem:", True),
+    ("27 hộ", False), ("Kế hoạch số 12/KH-UBND", False), ("Năm 2026 huyện có 12 MB trạm phát sóng", False),
+])
+def test_page_furniture_lines(text, furniture):
+    """Print links, bare labels and an attachment list's file sizes are never article text."""
+    assert is_furniture(text) is furniture

@@ -122,7 +122,8 @@ def split_glued_terminator(text: str) -> str | None:
 
 def is_furniture(text: str) -> bool:
     """Print/share/back links, rating widgets, bare meta labels and other page furniture."""
-    if bool(_RATING.match(text)) or not _ALPHANUMERIC.search(text) or bool(_POSTED_BY.match(text)):
+    if bool(_RATING.match(text)) or not _ALPHANUMERIC.search(text) or bool(_POSTED_BY.match(text)) \
+            or (len(text) <= _FILE_SIZE_MAX and bool(_FILE_SIZE.match(text))):
         return True
     norm = _phrase_norm(text)
     return norm is not None and (norm in _CHROME_SET or norm in _BARE_LABELS or norm in _BARE_CATEGORY_LABELS)
@@ -130,6 +131,10 @@ def is_furniture(text: str) -> bool:
 
 _ALPHANUMERIC = re.compile(r"[^\W_]")  # what str.isalnum accepts, found without a Python loop
 _POSTED_BY = re.compile(r"(?i)^\s*(người đăng|đăng bởi|posted by|người cập nhật)\s*[:：]\s*\S{1,40}$")
+# A file size alone ("27 Kb", "(1,2 MB)", "Dung lượng: 412 KB"): an attachment list's cell, not text.
+_FILE_SIZE = re.compile(r"(?i)^[(\[]?\s*(?:dung lượng|kích thước|size)?\s*[:：]?\s*\d+(?:[.,]\d+)?\s*"
+                        r"(?:bytes?|[kmg]i?b)\s*[)\]]?$")
+_FILE_SIZE_MAX = 30
 
 
 _BARE_LABELS = frozenset(PUBLISHED_LABELS + MODIFIED_LABELS + VIEW_LABELS) - {"ngày", "xem"}
@@ -883,7 +888,7 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
             steps += 1
             if line.barrier or len(text) > 120 or _ends_like_sentence(text) or _SITE_HEADER.search(text) \
                     or text.startswith(("http://", "https://", "www.")) or _is_menu(line) \
-                    or not _LETTER.search(text) or _COUNTER_HEADING.search(text):
+                    or not _LETTER.search(text) or _COUNTER_HEADING.search(text) or _COUNTER_VALUE.search(text):
                 break
             shared = [el for el in line.ancestors if el in title_line.ancestors]
             if len(shared) < depth - 7:
@@ -904,6 +909,7 @@ def _last_crumb(text: str) -> str | None:
 _YOU_ARE_HERE = re.compile(r"(?i)\s*(?:bạn đang ở|vị trí|you are here)\s*[:：]\s*")
 _LETTER = re.compile(r"[^\W\d_]")
 _COUNTER_HEADING = re.compile(r"(?i)truy cập|online")  # "Thống kê truy cập": a sidebar's counter box
+_COUNTER_VALUE = re.compile(r"[:：]\s*\d[\d.,]*$")  # "Tất cả: 1.045.332": a counter's last row
 
 _HOME_WORDS = frozenset(("trang chủ", "home", "trang nhất", "trang chính"))
 

@@ -91,12 +91,14 @@ def is_office(text: str) -> bool:
 
 
 _NAME_WITH_UNIT = re.compile(r"([^()]{3,40}?)\s*\(([^()]{3,120})\)")
+_NAME_DASH_UNIT = re.compile(r"([^()\-–—]{3,40}?)\s+[-–—]\s+([^()]{3,120})")
 
 
 def is_name_with_unit(text: str) -> bool:
-    """"Trần Minh Khoa (Trung tâm Văn hóa - Thể thao và Truyền thông thị xã Điện Bàn)": a name and
-    the unit it writes for, however long the unit's name."""
-    m = _NAME_WITH_UNIT.fullmatch(text)
+    """"Trần Minh Khoa (Trung tâm Văn hóa - Thể thao và Truyền thông thị xã Điện Bàn)" or "Phan Thị
+    Thu Hà - Trung tâm Văn hóa, Thông tin và Thể thao huyện Nam Đàn": a name and the unit it
+    writes for, however long the unit's name."""
+    m = _NAME_WITH_UNIT.fullmatch(text) or _NAME_DASH_UNIT.fullmatch(text)
     return bool(m) and bool(_OFFICE.match(m.group(2)))
 
 

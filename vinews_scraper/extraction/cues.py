@@ -71,7 +71,7 @@ CHROME_LINES = (
     "xem tiếp", "tải về", "tải xuống", "đính kèm", "file đính kèm", "tệp đính kèm", "tài liệu đính kèm",
     "xem chi tiết trong file đính kèm", "chi tiết thông báo tại đây", "a- a a+", "a a a",
     "tăng tương phản", "giảm tương phản", "nghe đọc bài", "đọc bài", "cỡ chữ", "font size",
-    "skip to main content", "truy cập nội dung luôn", "đánh giá", "bình chọn", "like", "thích",
+    "skip to main content", "skip to content", "truy cập nội dung luôn", "đánh giá", "bình chọn", "like", "thích",
     "trang chủ", "chi tiết", "chi tiết tin", "chi tiết tin tức", "chi tiết bài viết", "xem chi tiết",
     "nội dung", "tin tức", "tin bài", "advertisement", "sponsored", "read more", "share this",
     "share this article", "replay", "just watched", "thẻ", "tags", "tag", "từ khóa", "từ khoá",
@@ -109,6 +109,9 @@ CHROME_HEADER_TOKENS = frozenset((
     "header-wrap", "header-wrapper", "top-bar",
 ))
 CHROME_TAGS = frozenset(("nav", "footer", "aside", "form"))
+# ARIA landmark roles, and jQuery Mobile's data-role values, of regions that are not the article.
+CHROME_ROLES = frozenset(("banner", "navigation", "contentinfo", "complementary", "search",
+                          "header", "footer", "panel", "navbar"))
 # Class/id words of regions that come after the article: skipping one ends the article's text.
 END_OF_ARTICLE_WORDS = frozenset(("comment", "comments", "binhluan", "ykien"))
 # Words of a comment form (a form elsewhere, such as a newsletter box, does not end the article).

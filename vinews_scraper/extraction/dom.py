@@ -17,7 +17,7 @@ from functools import lru_cache
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
-from .cues import (AUTHOR_LABELS, CHROME_CLASS_WORDS, CHROME_HEADER_TOKENS, CHROME_TAGS, COMMENT_FORM_WORDS,
+from .cues import (AUTHOR_LABELS, CHROME_CLASS_WORDS, CHROME_HEADER_TOKENS, CHROME_ROLES, CHROME_TAGS, COMMENT_FORM_WORDS,
                    CONTENT_CLASS_WORDS, END_OF_ARTICLE_WORDS, SOURCE_LABELS)
 from .dates import find_dates
 from .text import clean_text
@@ -38,7 +38,7 @@ _CRUMB_MARKER = re.compile(
 _CRUMB_HINT = re.compile("bread|crumb|duong|cat|chuyen|path|vi-tri|vitri|rootline|sitemap")  # cheap test before _CRUMB_MARKER
 _RELATED_LIST = re.compile(r"cung-?chuyen-?muc|lien-?quan|related|tin-?khac")  # "tin-cung-chuyen-muc": not a path
 _TAG_BOX = re.compile(r"(?i)primary-tag|post-tag|article-tag|entry-tag|(^|\s)tags?(\s|$)")
-_PATH_SEPARATOR = re.compile(r"[/»>›|]")
+_PATH_SEPARATOR = re.compile(r"[»>›|]|(?<!\d)/|/(?!\d)")  # a slash between digits is a date's
 _CATEGORY_BOX = re.compile(r"(?i)\s*(chuyên mục|danh mục|categories|category)\s*:")
 _CATEGORY_LABEL = re.compile(r"(?i)(chuyên mục|danh mục|categor(ies|y))\s*:")
 _CENTER_CLASS = re.compile(r"(?i)(^|[\s_-])(text-center|center|aligncenter|centered)($|\s)")
@@ -177,15 +177,18 @@ def is_chrome_marker(marker: str) -> bool:
 
 
 _NEVER_CHROME = frozenset(("html", "body", "main", "article"))
+# Tags that carry landmark roles (role="banner", data-role="header"); paragraphs and cells do not.
+_REGION_TAGS = frozenset(("div", "section", "header", "footer", "nav", "aside", "ul"))
+_NAVIGATION_ROLES = frozenset(("banner", "navigation", "header", "navbar"))  # may hold a breadcrumb
 
 
-def _is_chrome_element(el: etree._Element, marker: str | None) -> bool:
+def _is_chrome_element(el: etree._Element, marker: str | None, role: str | None) -> bool:
     tag = el.tag
     if tag in _NEVER_CHROME:
         return False
     if tag == "footer" and any(anc.tag == "article" for anc in el.iterancestors()):
         return False
-    if tag in CHROME_TAGS:
+    if tag in CHROME_TAGS or role in CHROME_ROLES:
         return True
     if tag == "header" and el.getparent() is not None and el.getparent().tag == "body":
         return True
@@ -391,13 +394,14 @@ class _Flattener:
             self.crumbs.append(el)
         elif traits.tag_box:
             self.tag_boxes.append((el, len(self.lines)))
-        if self.skip_chrome and (marker and is_block or tag in CHROME_TAGS or tag == "header") \
-                and _is_chrome_element(el, marker):
+        role = (el.get("role") or el.get("data-role")) if tag in _REGION_TAGS else None
+        if self.skip_chrome and (marker and is_block or tag in CHROME_TAGS or tag == "header" or role in CHROME_ROLES) \
+                and _is_chrome_element(el, marker, role):
             text = text_of(el)
             if len(text) <= 0.5 * self.total_text and not _is_view_counter(text) \
                     and not _is_article_meta_box(el, text) and not (self.headline and self.headline in " ".join(text.split()).casefold()):
                 self.flush(block, ctx)
-                if tag == "nav" or tag == "header":
+                if tag == "nav" or tag == "header" or role in _NAVIGATION_ROLES:
                     self.crumbs.extend(_crumbs_inside(el) or ([el] if _path_like(text) else []))
                 elif _may_name_category(text) and _CATEGORY_LABEL.search(text):
                     self.crumbs.extend(_category_box(el))
