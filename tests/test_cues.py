@@ -3,8 +3,13 @@
 import pytest
 
 from vinews_scraper.extraction.article import is_furniture
-from vinews_scraper.extraction.bylines import (inline_author, is_office, labelled_author,
-                                               labelled_source, looks_like_name)
+from vinews_scraper.extraction.bylines import (
+    inline_author,
+    is_office,
+    labelled_author,
+    labelled_source,
+    looks_like_name,
+)
 from vinews_scraper.extraction.dates import find_dates, parse_machine_date
 from vinews_scraper.extraction.views import find_view_count
 
