@@ -317,6 +317,20 @@ def _title_class_score(line: Line) -> float:
             score = _marker_title_score(marker)
             if score:
                 return score
+    return _inline_title_class_score(line)
+
+
+_INLINE_TAGS = frozenset(("span", "font", "b", "strong", "a", "label"))
+
+
+def _inline_title_class_score(line: Line) -> float:
+    """The class of an inline element that holds the whole line ("<span class="TieuDeTin">" of an
+    ASP.NET label in a table cell, the date label below it in the same cell)."""
+    for child in line.element:
+        if child.tag in _INLINE_TAGS:
+            marker = child.get("class") or child.get("id")
+            if marker and _marker_title_score(marker) and clean_text(text_of(child)) == line.text:
+                return _marker_title_score(marker)
     return 0.0
 
 

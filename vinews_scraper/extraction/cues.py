@@ -71,7 +71,8 @@ CHROME_LINES = (
     "xem tiếp", "tải về", "tải xuống", "đính kèm", "file đính kèm", "tệp đính kèm", "tài liệu đính kèm",
     "xem chi tiết trong file đính kèm", "chi tiết thông báo tại đây", "a- a a+", "a a a",
     "tăng tương phản", "giảm tương phản", "nghe đọc bài", "đọc bài", "cỡ chữ", "font size",
-    "skip to main content", "skip to content", "truy cập nội dung luôn", "đánh giá", "bình chọn", "like", "thích",
+    "skip to main content", "skip to content", "skip navigation", "bỏ qua điều hướng",
+    "bỏ qua nội dung", "chuyển đến nội dung", "chuyển đến nội dung chính", "đến nội dung chính", "truy cập nội dung luôn", "đánh giá", "bình chọn", "like", "thích",
     "trang chủ", "chi tiết", "chi tiết tin", "chi tiết tin tức", "chi tiết bài viết", "xem chi tiết",
     "nội dung", "tin tức", "tin bài", "advertisement", "sponsored", "read more", "share this",
     "share this article", "replay", "just watched", "thẻ", "tags", "tag", "từ khóa", "từ khoá",
@@ -123,7 +124,7 @@ CAPTION_CLASS = re.compile(
 )
 TITLE_CLASS = re.compile(r"(?i)title|tieu-?de|tieude|headline|heading|news-?name")
 # Headings of boxes and modules, not of the article ("ModuleTitle", "box-title", "portlet-title").
-BOX_TITLE_CLASS = re.compile(r"(?i)module|box|portlet|block|widget|site|comment|cat|menu|side|"
+BOX_TITLE_CLASS = re.compile(r"(?i)module|box|khung|portlet|block|widget|site|comment|cat|menu|side|"
                              r"footer|group|list|other|related|lienquan|khac|chuyen-?muc|danh-?muc")
 CATEGORY_CLASS = re.compile(r"(?i)breadcrumb|duong-?dan|duongdan|cat-?links|category|chuyen-?muc")
 
