@@ -57,6 +57,7 @@ SETS = {
     "heldout16": Quota(6, 3, 3, 3),
     "heldout17": Quota(12, 6, 6, 6),
     "heldout18": Quota(12, 6, 6, 6),
+    "heldout19": Quota(12, 6, 6, 6),
     "heldout20": Quota(12, 6, 12, 8),
 }
 ALL_CORPORA = [TESTS / "corpus", TESTS / "heldout", TESTS / "heldout2", TESTS / "heldout3",

@@ -736,8 +736,9 @@ def _is_dateline(text: str) -> bool:
 
 def _resume_after_box(lines: list[Line], index: int, end: int, kept: list[Line]) -> int | None:
     """Where the text goes on after a box set into it ("Related news" between two paragraphs):
-    the first line after the box when it is running text beside the paragraphs kept so far;
-    None when the article ends at ``index``."""
+    the first line after the box when the first text after it (below any photo) is running text
+    beside the paragraphs kept so far, or in a quote among them; None when the article ends at
+    ``index``."""
     if not kept:
         return None
     body_parent = kept[-1].element.getparent()
@@ -745,10 +746,16 @@ def _resume_after_box(lines: list[Line], index: int, end: int, kept: list[Line])
     if box is None:
         return None
     after = next((j for j in range(index + 1, end) if not _inside(lines[j], box)), end)
-    if after == end:
-        return None
-    line = lines[after]
-    return after if _is_running_text(line) and line.element.getparent() is body_parent else None
+    for line in lines[after:min(end, after + _RESUME_LOOKAHEAD)]:
+        if line.image is not None:
+            continue  # a photo right after the box: the text goes on below it
+        parent = line.element.getparent()
+        beside = parent is body_parent or (parent is not None and parent.getparent() is body_parent)
+        return after if beside and _is_running_text(line) else None
+    return None
+
+
+_RESUME_LOOKAHEAD = 3  # lines after a box: photos, then the paragraph that shows the text goes on
 
 
 def extract_body(lines: list[Line], start: int, end: int, skip: set[int], title: str | None,
@@ -840,16 +847,19 @@ _META_TABLE_LINES = 12  # a meta table after the text: date, views, author, sour
 
 def _byline_cells(lines: list[Line], begin: int, stop: int | None = None) -> tuple[str | None, str | None, set[int]]:
     """An author and a source in label and value cells ("Tác giả:" | "Ngô Thanh Tuấn", "Nguồn:" |
-    "Báo Hậu Giang"), as in a meta table or <dl> printed under the title or below the text, and
-    the indices of the lines they took."""
+    "Báo Hậu Giang"), as in a meta table or <dl> printed under the title or below the text, or a
+    field whose value block sits inside the block of its label (Drupal's views fields), and the
+    indices of the lines they took."""
     author = source = None
     used: set[int] = set()
     window = lines[begin:min(begin + _META_TABLE_LINES, len(lines) if stop is None else stop)]
     for k, line in enumerate(window[:-1]):
-        if line.image is not None or line.barrier or is_terminator(line.text):
+        if line.barrier or is_terminator(line.text):
             break
-        if _norm(line.text) in _BYLINE_CELL_LABELS and line.element.getnext() is window[k + 1].element:
-            joined = _label_and_value(line, window[k + 1])
+        value = window[k + 1]
+        if line.image is None and _norm(line.text) in _BYLINE_CELL_LABELS and (
+                line.element.getnext() is value.element or value.element.getparent() is line.element):
+            joined = _label_and_value(line, value)
             found_author, found_source = labelled_author(joined), labelled_source(joined)
             if found_author or found_source:
                 author, source = author or found_author, source or found_source

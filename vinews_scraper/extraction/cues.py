@@ -97,6 +97,7 @@ CHROME_CLASS_WORDS = frozenset((
     "login", "marquee", "slider", "carousel", "copyright", "toolbar", "tag", "tags", "rating", "ratings",
     "vote", "stars",
     "pagination", "paging", "topbar",
+    "today", "homnay", "currentdate",  # today's date in the page header ("today-date", "ngay-hom-nay")
 ))
 # Words of class/id names of the article's own region; one in another token of the same element
 # outweighs a chrome word ("l-sidebar-fixed l-article-body-segment" is the article column).
