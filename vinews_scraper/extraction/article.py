@@ -22,7 +22,7 @@ from .cues import (AUTHOR_LABELS, BOX_TITLE_CLASS, CATEGORY_LABELS, CHROME_LINES
                    PUBLISHED_LABELS, SOURCE_LABELS, TERMINATORS, TITLE_CLASS, VIEW_LABELS, WEEKDAYS)
 from .dates import DateHit, find_dates, parse_machine_date
 from .decode import decode_html
-from .dom import Line, flatten, parse_html, remove_noise, select, text_of
+from .dom import BLOCK_TAGS, Line, flatten, parse_html, remove_noise, select, text_of
 from .errors import ExtractionError
 from .images import collect_attachments, collect_images, is_attachment_line, is_caption_marked
 from .metadata import PageMetadata, read_metadata
@@ -348,8 +348,10 @@ def find_title(lines: list[Line], meta_lines: dict[int, _MetaLine], meta: PageMe
     selected = _select_text(root, family.title)
     if selected and _plausible_title(selected[1]):
         el, text = selected
+        holder = el if el.tag in BLOCK_TAGS else next(
+            (a for a in el.iterancestors() if a.tag in BLOCK_TAGS), el)  # the block of a <span> label
         for line in lines:
-            if line.element is el or el in line.ancestors:
+            if line.element is el or el in line.ancestors or (line.element is holder and text in line.text):
                 return line.index, text, True
         return None, text, True
     best: tuple[float, int] | None = None
@@ -812,6 +814,21 @@ def _is_labelled_meta(ml: _MetaLine | None) -> bool:
         and all(hit.label in ("published", "modified") for hit in ml.dates)
 
 
+def _dates_after_container(lines: list[Line], end: int, meta_lines) -> list[DateHit]:
+    """Labelled dates on the lines just after the content block ("Ngày cập nhật: 15/04/2026
+    10:20" under the text), before anything that ends the article."""
+    found = []
+    for line in lines[end:end + _AFTER_CONTAINER_LINES]:
+        if line.barrier or is_terminator(line.text):
+            break
+        if _is_labelled_meta(meta_lines.get(line.index)):
+            found += meta_lines[line.index].dates
+    return found
+
+
+_AFTER_CONTAINER_LINES = 3
+
+
 def _after_container_byline(lines: list[Line], end: int) -> tuple[str | None, str | None]:
     """A byline and source printed just after the content block, before the comment form."""
     following = []
@@ -917,16 +934,19 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
             shared = [el for el in line.ancestors if el in title_line.ancestors]
             if len(shared) < depth - 7:
                 break
-            return _last_crumb(text)
+            return _last_crumb(text, title)
     return meta.section
 
 
 _CRUMB_SEPARATOR = re.compile(r"\s+(?:>>|[/»>›|])\s+|\s*[»›]+\s*")
 
 
-def _last_crumb(text: str) -> str | None:
-    """The last part of a breadcrumb printed as one line ("Trang chủ / Tin nổi bật")."""
+def _last_crumb(text: str, title: str | None = None) -> str | None:
+    """The last part of a breadcrumb printed as one line ("Trang chủ / Tin nổi bật"), before the
+    article's own title when the path ends in it."""
     parts = [p for p in _CRUMB_SEPARATOR.split(text) if p and _norm(p) not in _HOME_WORDS]
+    if len(parts) > 1 and _is_title_crumb(parts[-1], title):
+        parts.pop()
     return parts[-1] if parts and len(parts[-1]) <= 80 else None
 
 
@@ -1071,8 +1091,8 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool,
                         image_start)
     author, source = meta_author or body.author, body.source or cells_source
     if published is not None and modified is None:
-        modified = next((hit for hit in body.trailing_dates
-                         if hit.label == "modified" and hit.value != published.value), None)
+        trailing = body.trailing_dates + _dates_after_container(lines, end, meta_lines)
+        modified = next((hit for hit in trailing if hit.label == "modified" and hit.value != published.value), None)
     if author is None or source is None:
         after_author, after_source = _after_container_byline(lines, end)
         author, source = author or after_author, source or after_source

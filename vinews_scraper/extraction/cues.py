@@ -97,8 +97,12 @@ CHROME_CLASS_WORDS = frozenset((
     "login", "marquee", "slider", "carousel", "copyright", "toolbar", "tag", "tags", "rating", "ratings",
     "vote", "stars",
     "pagination", "paging", "topbar",
-    "today", "homnay", "currentdate",  # today's date in the page header ("today-date", "ngay-hom-nay")
+    "currentdate",  # today's date in the page header
+    "sitename", "sitetitle", "sitedescription", "slogan", "branding",  # the site's name in its header
 ))
+# Parts of class/id names, inside a word too, of today's date in the page header ("today-date",
+# "tvToday", "ngay-hom-nay", "ngayhomnay").
+CHROME_CLASS_FRAGMENTS = ("today", "homnay")
 # Words of class/id names of the article's own region; one in another token of the same element
 # outweighs a chrome word ("l-sidebar-fixed l-article-body-segment" is the article column).
 CONTENT_CLASS_WORDS = frozenset((

@@ -17,7 +17,7 @@ from functools import lru_cache
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
-from .cues import (AUTHOR_LABELS, CHROME_CLASS_WORDS, CHROME_HEADER_TOKENS, CHROME_ROLES, CHROME_TAGS, COMMENT_FORM_WORDS,
+from .cues import (AUTHOR_LABELS, CHROME_CLASS_WORDS, CHROME_CLASS_FRAGMENTS, CHROME_HEADER_TOKENS, CHROME_ROLES, CHROME_TAGS, COMMENT_FORM_WORDS,
                    CONTENT_CLASS_WORDS, END_OF_ARTICLE_WORDS, SOURCE_LABELS)
 from .dates import find_dates
 from .text import clean_text
@@ -153,7 +153,8 @@ def _hidden_style(style: str) -> bool:
 
 
 def _token_is_chrome(token: str, words: list[str]) -> bool:
-    if token in CHROME_HEADER_TOKENS or not CHROME_CLASS_WORDS.isdisjoint(words):
+    if token in CHROME_HEADER_TOKENS or not CHROME_CLASS_WORDS.isdisjoint(words) \
+            or any(fragment in token for fragment in CHROME_CLASS_FRAGMENTS):
         return True
     return any(first + second in CHROME_CLASS_WORDS for first, second in zip(words, words[1:]))
 
