@@ -17,9 +17,11 @@ over ``--rounds``, so they see the same machine load:
 Pages/s is article pages served ÷ seconds from the crawl process's start to its last article page
 (startup counted, vinews' export after the crawl not); req/s is every request the replica served
 (listings, robots.txt, and vinews' attachments, fetched for WARC capture) ÷ the process's wall time
-(vinews' export included). The crawl's resident memory (VmRSS) is read
-from /proc every 0.2 s and noted when the served article count passes each checkpoint; the peak
-is the kernel's high-water mark of the process (``ru_maxrss``), export included.
+(vinews' export included). The crawl's resident memory (VmRSS of the crawl
+process and the processes it started: vinews' extraction workers) is read from /proc every 0.2 s
+and noted when the served article count passes each checkpoint; the peak is the highest of those
+readings and the kernel's high-water mark of the crawl process (``ru_maxrss``), export included.
+CPU seconds are the crawl process's and those of its workers, which it waits for.
 """
 
 from __future__ import annotations
@@ -113,6 +115,20 @@ def proc_field_mb(pid: int, name: str) -> float:
     return 0.0
 
 
+def descendants(pid: int) -> list[int]:
+    """The live processes started by ``pid``, and theirs (vinews' extraction workers)."""
+    try:
+        children = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except (OSError, ValueError):
+        return []
+    return children + [d for child in children for d in descendants(child)]
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and every process it started, in MB."""
+    return sum(proc_field_mb(p, "VmRSS") for p in [pid, *descendants(pid)])
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU seconds of a live process so far."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -134,7 +150,8 @@ def run_crawl(name: str, command: list[str], replica: Replica, checkpoints: list
     while True:
         pid, status, usage = os.wait4(process.pid, os.WNOHANG)
         served = replica.articles - first_article
-        rss = rss if pid else proc_field_mb(process.pid, "VmRSS") or rss
+        rss = rss if pid else tree_rss_mb(process.pid) or rss
+        crawl.peak_mb = max(crawl.peak_mb, rss)
         while pending and served >= pending[0]:
             crawl.at_checkpoint[pending.pop(0)] = (time.monotonic() - started, rss)
         if served > crawl.articles:
@@ -150,7 +167,7 @@ def run_crawl(name: str, command: list[str], replica: Replica, checkpoints: list
     crawl.returncode = process.returncode
     crawl.cpu = usage.ru_utime + usage.ru_stime
     crawl.server_cpu = cpu_seconds(replica.process.pid) - server_cpu
-    crawl.peak_mb = usage.ru_maxrss * 1024 / 1e6
+    crawl.peak_mb = max(crawl.peak_mb, usage.ru_maxrss * 1024 / 1e6)
     crawl.load = os.getloadavg()[0]
     if crawl.returncode:
         print(f"{name} crawl exited {crawl.returncode}:\n" + b"".join(stderr).decode(errors="replace")[-3000:],

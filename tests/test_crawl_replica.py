@@ -84,6 +84,18 @@ def test_first_crawl_stores_every_article_with_every_field_right(crawled):
     assert len(crawled["stored_first"]) == len(crawled["expected_first"]) >= 240
 
 
+def test_a_crawl_that_reads_pages_in_its_own_process_stores_every_field_right(tmp_path):
+    """``VINEWS_EXTRACTION_PROCESSES=0``: no worker process; the same articles as with one."""
+    replica = Replica(tmp_path)
+    try:
+        result = replica.crawl("--set", "VINEWS_EXTRACTION_PROCESSES=0")
+        assert result.returncode == 0, result.stderr[-3000:]
+        check = check_against_truth(replica.stored(), replica.portal.expected_items(replica.base_url))
+    finally:
+        replica.server.stop()
+    assert check.missing == [] and check.unexpected == [] and check.mismatches == {}
+
+
 def test_first_crawl_fetches_each_article_once_and_exports_json(crawled):
     replica = crawled["replica"]
     paths = replica.article_paths(crawled["first_requests"])

@@ -76,6 +76,10 @@ ITEM_PIPELINES = {
     "pipelines.store.StorePipeline": 400,
 }
 
+# Article and listing pages are read in this many worker processes beside the crawl (0: in the
+# crawl process itself); see vinews_scraper/extraction_pool.py.
+VINEWS_EXTRACTION_PROCESSES = 1
+
 # Where data goes. VINEWS_DATABASE_URL in the environment (e.g. a PostgreSQL DSN) overrides
 # VINEWS_STORE_URI, so credentials never need to be on a command line.
 VINEWS_OUTPUT_DIR = "output"

@@ -16,6 +16,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from ..extraction import ExtractionError, extract_article
 from ..extraction.feeds import feed_entries, sitemap_entries, sitemaps_in_robots
 from ..extraction.listing import extract_listing, looks_like_article_url
+from ..extraction_pool import ExtractionPool
 from ..items import ArticleItem, FailureItem, ViewObservationItem
 from ..middlewares import OffsiteRequest, RedirectLoop, RobotsForbidden, redirect_chain
 from ..registry import Site, default_registry, load_registry
@@ -130,6 +131,7 @@ class PortalSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.extraction = ExtractionPool.from_crawler(crawler)
         # Attachments are kept only in the WARC files: fetched only when capture is on.
         spider.fetch_attachments = crawler.settings.getbool("VINEWS_WARC_ENABLED")
         store = store_for_crawler(crawler)
@@ -191,11 +193,12 @@ class PortalSpider(scrapy.Spider):
             reached |= not self.full and self.stop_after is not None and streak >= self.stop_after
         return streak, reached
 
-    def parse_listing(self, response, page: int, known_streak: int = 0):
+    async def parse_listing(self, response, page: int, known_streak: int = 0):
         self.crawler.stats.inc_value("vinews/listing_pages")
         try:
-            listing = extract_listing(response.body, response.url, site=self.site,
-                                      content_type=response.headers.get("Content-Type", b"").decode("latin-1"))
+            listing = await self.extraction.run(
+                extract_listing, response.body, response.url, site=self.site,
+                content_type=response.headers.get("Content-Type", b"").decode("latin-1"))
         except Exception as exc:  # noqa: BLE001 (an unreadable listing is recorded, not lost)
             yield self.unreadable(response, exc)
             return
@@ -248,10 +251,11 @@ class PortalSpider(scrapy.Spider):
                     if self.site.owns(u) and (pattern.search(u) if pattern else looks_like_article_url(u)))
         yield from (o for o in self._candidates(response, articles) if o is not False)
 
-    def parse_article(self, response):
+    async def parse_article(self, response):
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
         try:
-            item = extract_article(response.body, response.url, site=self.site, content_type=content_type)
+            item = await self.extraction.run(extract_article, response.body, response.url, site=self.site,
+                                             content_type=content_type)
         except ExtractionError as exc:
             self.crawler.stats.inc_value("vinews/failures/parse")
             yield FailureItem(url=response.url, site=self.site.key, kind="parse", reason=str(exc),
