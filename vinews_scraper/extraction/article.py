@@ -573,8 +573,12 @@ def _date_candidates(meta_lines: dict[int, _MetaLine], anchor: int | None, lines
 
     A date in running text ("Ngày 8/01/2019, Ủy ban …") is not the article's date; a line qualifies
     when it is mostly date, time, view-count and label words, or when the date is glued to the end
-    of the title line (WebSphere portals).
+    of the title line (WebSphere portals). When the title stands in an ``<article>``, an unlabelled
+    date outside it (today's date in the page's top bar) is not the article's.
     """
+    article = None
+    if anchor is not None and anchor < len(lines):
+        article = next((el for el in lines[anchor].ancestors if el.tag == "article"), None)
     scored = []
     for index, ml in meta_lines.items():
         if not ml.dates or all(h.label == "other" for h in ml.dates):
@@ -590,6 +594,8 @@ def _date_candidates(meta_lines: dict[int, _MetaLine], anchor: int | None, lines
                 score -= 5
         if any(hit.label for hit in ml.dates):
             score += 5
+        elif article is not None and article not in ml.line.ancestors:
+            score -= 10
         if all(hit.label == "modified" for hit in ml.dates):
             score -= 1.5
         if ml.views is not None:
@@ -929,7 +935,8 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
             steps += 1
             if line.barrier or len(text) > 120 or _ends_like_sentence(text) or _SITE_HEADER.search(text) \
                     or text.startswith(("http://", "https://", "www.")) or _is_menu(line) \
-                    or not _LETTER.search(text) or _COUNTER_HEADING.search(text) or _COUNTER_VALUE.search(text):
+                    or not _LETTER.search(text) or _COUNTER_HEADING.search(text) or _COUNTER_VALUE.search(text) \
+                    or _links_to_an_article(line):
                 break
             shared = [el for el in line.ancestors if el in title_line.ancestors]
             if len(shared) < depth - 7:
@@ -956,6 +963,18 @@ _COUNTER_HEADING = re.compile(r"(?i)truy cập|online")  # "Thống kê truy c�
 _COUNTER_VALUE = re.compile(r"[:：]\s*\d[\d.,]*$")  # "Tất cả: 1.045.332": a counter's last row
 
 _HOME_WORDS = frozenset(("trang chủ", "home", "trang nhất", "trang chính"))
+
+
+def _links_to_an_article(line: Line) -> bool:
+    """A line that is a link to an article page by its id (an item of a "Tin mới" list), not a
+    heading (a category's own page has a slug like an article's, but rarely an article id)."""
+    return line.link_density > 0.5 and any(
+        _ARTICLE_ID_URL.search(a.get("href") or "") and clean_text(text_of(a)) == line.text
+        for a in line.element.iter("a"))
+
+
+_ARTICLE_ID_URL = re.compile(r"(?i)[?&](?:id|newsid|news_id|itemid|articleid|tintucid)=\d+"
+                             r"|[a-z]-\d{3,}\.html?(?:$|[?#])")
 
 
 def _is_menu(line: Line) -> bool:

@@ -7,9 +7,11 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from .cues import CAPTION_CLASS, DOCUMENT_EXTENSIONS
+from .dates import find_dates
 from .dom import Line, text_of
 from .text import clean_optional, clean_text, is_file_name
 from .urls import absolute_url
+from .views import find_view_count
 
 _ICON = re.compile(r"(?i)(icon|logo|spacer|blank|pixel|button|btn|banner|bullet|arrow|share|chia-?se|print|"
                    r"facebook|zalo|twitter|email|rss|loading|avatar|emoji|flag|captcha|rating|star)"
@@ -102,7 +104,14 @@ def _is_caption(image: Line, candidate: Line, alt: str | None, after_file_name: 
     if (candidate.italic or candidate.align == "center") and len(text) < 250:
         return True
     return (directly_after and len(text) < 150 and not _SENTENCE_END.search(text)
-            and not candidate.bold and not candidate.heading and candidate.align != "justify")
+            and not candidate.bold and not candidate.heading and candidate.align != "justify"
+            and not _is_meta_text(text))
+
+
+def _is_meta_text(text: str) -> bool:
+    """A view count or a labelled date ("Lượt đọc: 734", "Ngày đăng: …"): the article's meta line
+    under a lead image, not its caption."""
+    return find_view_count(text) is not None or any(hit.label for hit in find_dates(text))
 
 
 def _caption_cell_below(image: Line):
