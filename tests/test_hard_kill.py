@@ -1,8 +1,9 @@
 """Hard kill: the real ``vinews crawl`` is killed with SIGKILL at many points (while pages are
 fetched, while articles are stored, while its export is written) and stopped with SIGINT, and
 restarted with the same command each time. It must converge to the complete archive: every
-article of the replica portal exactly once and right, an intact SQLite file, whole exports and
-readable WARC files holding the record every article row names."""
+article of the replica portal exactly once and right, an intact store (SQLite's integrity check,
+or PostgreSQL's amcheck of every index), whole exports and readable WARC files holding the record
+every article row names. Each test runs against SQLite and against a PostgreSQL server."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
+import psycopg
+import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from vinews_scraper.demo import check_against_truth
@@ -41,15 +44,18 @@ class Archive:
     """A replica portal served on 127.0.0.1 and the store, exports, WARC files and logs of the
     ``vinews`` processes run against it."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, postgres_uri: str | None = None) -> None:
         self.directory = directory
         self.portal = Portal.generate(articles=FIRST_ARTICLES)
         self.server = ReplicaServer(self.portal)
         self.base_url = self.server.start()
         self.registry = directory / "sites.toml"
         self.registry.write_text(self.portal.registry_toml(self.base_url), encoding="utf-8")
-        self.database = directory / "vinews.sqlite3"
-        self.store_uri = f"sqlite:///{self.database}"
+        if postgres_uri:
+            self.store_uri, self.probe = postgres_uri, PostgresProbe(postgres_uri)
+        else:
+            database = directory / "vinews.sqlite3"
+            self.store_uri, self.probe = f"sqlite:///{database}", SQLiteProbe(database)
         self.output = directory / "out"
         self.processes = 0
 
@@ -78,20 +84,58 @@ class Archive:
 
     def stop(self) -> None:
         self.server.stop()
+        self.probe.close()
 
 
-def committed_articles(database: Path) -> int:
-    """Articles committed to the store, read as another process would: read-only."""
-    try:
-        with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5)) as db:
-            return db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
-    except sqlite3.OperationalError:  # no store file or no table yet
-        return 0
+class SQLiteProbe:
+    """The SQLite store as another process sees it: committed rows, and the file's integrity."""
+
+    def __init__(self, database: Path) -> None:
+        self.database = database
+
+    def committed(self) -> int:
+        try:
+            with closing(sqlite3.connect(f"file:{self.database}?mode=ro", uri=True, timeout=5)) as db:
+                return db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        except sqlite3.OperationalError:  # no store file or no table yet
+            return 0
+
+    def integrity(self) -> str:
+        with closing(sqlite3.connect(self.database)) as db:
+            return db.execute("PRAGMA integrity_check").fetchone()[0]
+
+    def close(self) -> None:
+        pass
 
 
-def integrity(database: Path) -> str:
-    with closing(sqlite3.connect(database)) as db:
-        return db.execute("PRAGMA integrity_check").fetchone()[0]
+class PostgresProbe:
+    """The PostgreSQL store from a connection of its own: committed rows, and its indexes checked
+    against their tables by PostgreSQL's amcheck (``bt_index_check`` with ``heapallindexed``)."""
+
+    def __init__(self, uri: str) -> None:
+        self.connection = psycopg.connect(uri, autocommit=True)
+
+    def committed(self) -> int:
+        try:
+            return self.connection.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        except psycopg.errors.UndefinedTable:
+            return 0
+
+    def integrity(self) -> str:
+        self.connection.execute("CREATE EXTENSION IF NOT EXISTS amcheck")
+        indexes = self.connection.execute(
+            "SELECT c.oid, c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            "JOIN pg_am a ON a.oid = c.relam JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE a.amname = 'btree' AND n.nspname = 'public'").fetchall()
+        try:
+            for oid, _name in indexes:
+                self.connection.execute("SELECT bt_index_check(%s, true)", (oid,))
+        except psycopg.Error as exc:
+            return str(exc)
+        return "ok" if indexes else "no indexes to check"
+
+    def close(self) -> None:
+        self.connection.close()
 
 
 class LogLines:
@@ -140,8 +184,8 @@ def kill_points(rng: random.Random, archive: Archive):
 
     def stored(low: int, high: int):
         def trigger(stderr: Path):  # a few articles before the last at most: it must land in the crawl
-            wanted = min(committed_articles(archive.database) + rng.randint(low, high), TOTAL - 5)
-            return lambda: committed_articles(archive.database) >= wanted
+            wanted = min(archive.probe.committed() + rng.randint(low, high), TOTAL - 5)
+            return lambda: archive.probe.committed() >= wanted
         return trigger
 
     def after(low: float, high: float):
@@ -192,7 +236,7 @@ def warc_records(warc_dir: Path) -> dict[str, str]:
 def assert_complete_archive(archive: Archive) -> None:
     """Every article exactly once with the right fields, every URL done or failed with a reason,
     an intact store, whole exports, every WARC file finished and holding its articles' records."""
-    assert integrity(archive.database) == "ok"
+    assert archive.probe.integrity() == "ok"
     with open_store(archive.store_uri) as store:
         stored = list(store.iter_articles(site="replica"))
         failures = store.failures()
@@ -220,74 +264,75 @@ def assert_complete_archive(archive: Archive) -> None:
     assert sorted(a["url"] for a in whole) == sorted(i["url"] for i in truth)
 
 
-def test_crawl_killed_at_random_points_converges_to_the_complete_archive(tmp_path):
-    archive = Archive(tmp_path)
-    try:
-        archive.crawl()  # a full walk of the first articles: later crawls are incremental
-        archive.portal.publish(PUBLISHED_LATER)
-        points = kill_points(random.Random(SEED), archive)
-        landed, stored_after, fetching, open_warcs_left = [], [], 0, 0
-        for point, make_trigger in points:
-            process, _, stderr = archive.start_crawl()
-            if signal_when(process, make_trigger(stderr), signal.SIGKILL):
-                landed.append(point)
-            fetching += LogLines(stderr, PAGE_FETCHED).seen() > 0
-            assert integrity(archive.database) == "ok"
-            open_warcs_left += len(list((archive.output / "warc").glob("*.warc.gz.open")))
-            stored_after.append(committed_articles(archive.database))
-        assert landed == [point for point, _ in points], stored_after
-        assert stored_after == sorted(stored_after)  # a kill never undoes what was committed
-        assert open_warcs_left >= 5  # kills mid-crawl left WARC files open, for the next run to finish
-        with open_store(archive.store_uri) as store:
-            # every run killed once it fetched pages is owed; one killed while starting may not be
-            assert fetching <= len(store.unsettled_runs("replica")) <= len(landed)
-            assert len(store.known_article_urls("replica")) < TOTAL
-
-        assert kill_during_export(archive, archive.start_crawl, archive.output)
-        archive.crawl()
-        assert_complete_archive(archive)
-        with open_store(archive.store_uri) as store:
-            finished = [r["full_walk"] for r in store.runs(site="replica")[::-1] if r["finish_reason"] == "finished"]
-        # the first run after the kills walked every listing; once it finished, the last one needed not
-        assert (finished[:2], finished[-1]) == ([1, 1], 0)
-
-        exports = tmp_path / "exports"
-        export = ("export", "--store", archive.store_uri, "--output", str(exports), "--format", "all")
-        assert kill_during_export(archive, lambda: archive.start(*export), exports)
-        assert not (exports / "manifest.json").exists()
-        process, stdout, stderr = archive.start(*export)
-        assert process.wait(timeout=120) == 0, stderr.read_text()[-3000:]
-        assert pending_files(exports) == []
-        process, stdout, stderr = archive.start("verify-export", str(exports))
-        assert process.wait(timeout=120) == 0, stderr.read_text()[-3000:]
-    finally:
-        archive.stop()
+@pytest.fixture(params=["sqlite", "postgresql"])
+def archive(request, tmp_path):
+    """An Archive storing into SQLite, or into a PostgreSQL database of its own."""
+    postgres_uri = request.getfixturevalue("postgres_database_uri") if request.param == "postgresql" else None
+    archive = Archive(tmp_path, postgres_uri)
+    yield archive
+    archive.stop()
 
 
-def test_sigint_stops_gracefully_and_the_next_crawl_resumes(tmp_path):
-    archive = Archive(tmp_path)
-    try:
-        archive.crawl()
-        archive.portal.publish(PUBLISHED_LATER)
-        process, stdout, _ = archive.start_crawl()
-        wanted = FIRST_ARTICLES + random.Random(SEED).randint(10, 40)
-        assert signal_when(process, lambda: committed_articles(archive.database) >= wanted, signal.SIGINT)
-        assert process.returncode == 1
-        assert "finish reason shutdown" in stdout.read_text()
-        with open_store(archive.store_uri) as store:
-            stopped = store.runs(site="replica")[0]
-            assert stopped["finish_reason"] == "shutdown"
-            assert [r["run_id"] for r in store.unsettled_runs("replica")] == [stopped["run_id"]]
-            stored_before = store.known_article_urls("replica")
-        assert wanted <= len(stored_before) < TOTAL
-        assert pending_files(archive.output) == []  # a graceful stop closes its WARC file and exports
-        lines = (archive.output / "articles-replica.jsonl").read_text(encoding="utf-8").splitlines()
-        assert {json.loads(line)["url"] for line in lines} == stored_before
+def test_crawl_killed_at_random_points_converges_to_the_complete_archive(archive, tmp_path):
+    archive.crawl()  # a full walk of the first articles: later crawls are incremental
+    archive.portal.publish(PUBLISHED_LATER)
+    points = kill_points(random.Random(SEED), archive)
+    landed, stored_after, fetching, open_warcs_left = [], [], 0, 0
+    for point, make_trigger in points:
+        process, _, stderr = archive.start_crawl()
+        if signal_when(process, make_trigger(stderr), signal.SIGKILL):
+            landed.append(point)
+        fetching += LogLines(stderr, PAGE_FETCHED).seen() > 0
+        assert archive.probe.integrity() == "ok"
+        open_warcs_left += len(list((archive.output / "warc").glob("*.warc.gz.open")))
+        stored_after.append(archive.probe.committed())
+    assert landed == [point for point, _ in points], stored_after
+    assert stored_after == sorted(stored_after)  # a kill never undoes what was committed
+    assert open_warcs_left >= 5  # kills mid-crawl left WARC files open, for the next run to finish
+    with open_store(archive.store_uri) as store:
+        # every run killed once it fetched pages is owed; one killed while starting may not be
+        assert fetching <= len(store.unsettled_runs("replica")) <= len(landed)
+        assert len(store.known_article_urls("replica")) < TOTAL
 
-        del archive.server.requests[:]
-        archive.crawl()
-        refetched = {archive.base_url + path for path in archive.server.requests} & stored_before
-        assert refetched == set()
-        assert_complete_archive(archive)
-    finally:
-        archive.stop()
+    assert kill_during_export(archive, archive.start_crawl, archive.output)
+    archive.crawl()
+    assert_complete_archive(archive)
+    with open_store(archive.store_uri) as store:
+        finished = [r["full_walk"] for r in store.runs(site="replica")[::-1] if r["finish_reason"] == "finished"]
+    # the first run after the kills walked every listing; once it finished, the last one needed not
+    assert (finished[:2], finished[-1]) == ([1, 1], 0)
+
+    exports = tmp_path / "exports"
+    export = ("export", "--store", archive.store_uri, "--output", str(exports), "--format", "all")
+    assert kill_during_export(archive, lambda: archive.start(*export), exports)
+    assert not (exports / "manifest.json").exists()
+    process, stdout, stderr = archive.start(*export)
+    assert process.wait(timeout=120) == 0, stderr.read_text()[-3000:]
+    assert pending_files(exports) == []
+    process, stdout, stderr = archive.start("verify-export", str(exports))
+    assert process.wait(timeout=120) == 0, stderr.read_text()[-3000:]
+
+
+def test_sigint_stops_gracefully_and_the_next_crawl_resumes(archive):
+    archive.crawl()
+    archive.portal.publish(PUBLISHED_LATER)
+    process, stdout, _ = archive.start_crawl()
+    wanted = FIRST_ARTICLES + random.Random(SEED).randint(10, 40)
+    assert signal_when(process, lambda: archive.probe.committed() >= wanted, signal.SIGINT)
+    assert process.returncode == 1
+    assert "finish reason shutdown" in stdout.read_text()
+    with open_store(archive.store_uri) as store:
+        stopped = store.runs(site="replica")[0]
+        assert stopped["finish_reason"] == "shutdown"
+        assert [r["run_id"] for r in store.unsettled_runs("replica")] == [stopped["run_id"]]
+        stored_before = store.known_article_urls("replica")
+    assert wanted <= len(stored_before) < TOTAL
+    assert pending_files(archive.output) == []  # a graceful stop closes its WARC file and exports
+    lines = (archive.output / "articles-replica.jsonl").read_text(encoding="utf-8").splitlines()
+    assert {json.loads(line)["url"] for line in lines} == stored_before
+
+    del archive.server.requests[:]
+    archive.crawl()
+    refetched = {archive.base_url + path for path in archive.server.requests} & stored_before
+    assert refetched == set()
+    assert_complete_archive(archive)
