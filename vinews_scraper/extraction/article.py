@@ -792,7 +792,8 @@ def extract_body(lines: list[Line], start: int, end: int, skip: set[int], title:
             kept.append(Line(text=glued, element=line.element, align=line.align, bold=line.bold,
                              index=line.index, ancestors=line.ancestors))
             break
-        if line.barrier or is_furniture(text) or line.link_density > 0.6 or is_caption_marked(line) \
+        if line.barrier or is_furniture(text) or line.link_density > 0.6 or _is_labelled_link_row(line) \
+                or is_caption_marked(line) \
                 or is_photo_credit(text) or _is_dateline(text) \
                 or is_attachment_line(line, base_url) or _category_label(text) or is_file_name(text):
             continue
@@ -812,6 +813,15 @@ def extract_body(lines: list[Line], start: int, end: int, skip: set[int], title:
             source = labelled_source(line.text)
             paragraphs.remove(line)
     return _Body(paragraphs, images, author, source, consumed, trailing_dates)
+
+
+_LINK_ROW_LABEL = re.compile(r"(?i)^(?:chia sẻ|share|tags?|thẻ|từ khóa|từ khoá)\s*[:：]\s*")
+
+
+def _is_labelled_link_row(line: Line) -> bool:
+    """A label and then only links ("Chia sẻ: Facebook Zalo", "Từ khóa: …"): a widget, not text."""
+    label = _LINK_ROW_LABEL.match(line.text)
+    return label is not None and line.link_chars >= len(line.text) - label.end() - 2
 
 
 def _is_labelled_meta(ml: _MetaLine | None) -> bool:

@@ -20,8 +20,8 @@ def _label_pattern(labels: tuple[str, ...]) -> re.Pattern:
 _AUTHOR = _label_pattern(AUTHOR_LABELS)
 _SOURCE = _label_pattern(SOURCE_LABELS)
 _INLINE_AUTHOR = re.compile(
-    r"(?i)(?:^|[|•·–—\-\]]\s*)(tác giả(?:\s+bài viết)?|người viết|tin,?\s*ảnh|bài,?\s*ảnh)"
-    r"\s*[:：]\s*([^|•·\[\]]+?)\s*(?=$|[|•·\[\]]|\s[-–—]\s)"
+    r"(?i)(?:^|[|•·–—\-\]]\s*|\s)(tác giả(?:\s+bài viết)?|người viết|tin,?\s*ảnh|bài,?\s*ảnh)"
+    r"\s*[:：]\s*([^|•·\[\]]+?)\s*(?=$|[|•·\[\]]|\s[-–—]\s|\s\d)"
 )
 _OPENING = "\"“('‘["
 _NAME_CONNECTORS = {"-", "–", "—", "và", "&", "/", ",", "(", ")", "của"}
@@ -60,7 +60,8 @@ def labelled_author(text: str) -> str | None:
 
 
 def inline_author(text: str) -> tuple[str, int, int] | None:
-    """A "Tác giả: X" byline inside a meta line ("Ngày đăng bài: … | Tác giả: X")."""
+    """A "Tác giả: X" byline inside a meta line ("Ngày đăng bài: … | Tác giả: X", "09/04/2026
+    Tác giả: X 1,5K lượt xem"): the name ends at a separator, a dash or a number."""
     m = _INLINE_AUTHOR.search(text)
     if not m:
         return None

@@ -99,6 +99,7 @@ CHROME_CLASS_WORDS = frozenset((
     "pagination", "paging", "topbar",
     "currentdate",  # today's date in the page header
     "sitename", "sitetitle", "sitedescription", "slogan", "branding",  # the site's name in its header
+    "logo", "tendonvi",  # the logo and the unit's name beside it ("egov-logo", "ten-don-vi")
 ))
 # Parts of class/id names, inside a word too, of today's date in the page header ("today-date",
 # "tvToday", "ngay-hom-nay", "ngayhomnay").

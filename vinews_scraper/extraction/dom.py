@@ -42,6 +42,10 @@ _PATH_SEPARATOR = re.compile(r"[»>›|]|(?<!\d)/|/(?!\d)")  # a slash between d
 _CATEGORY_BOX = re.compile(r"(?i)\s*(chuyên mục|danh mục|categories|category)\s*:")
 _CATEGORY_LABEL = re.compile(r"(?i)(chuyên mục|danh mục|categor(ies|y))\s*:")
 _CENTER_CLASS = re.compile(r"(?i)(^|[\s_-])(text-center|center|aligncenter|centered)($|\s)")
+_RIGHT_CLASS = re.compile(r"(?i)(^|\s)(text-right|text-end|has-text-align-right|text-align-right|align-right)($|\s)")
+_PAGE_WRAPPER_SHARE = 0.5
+_ICON_SIZE = 32  # an image this small or smaller is an icon inside a line, not a line of its own
+_SIZE = re.compile(r"\s*(\d+)")
 _ITALIC_CLASS = re.compile(r"(?i)(^|[\s_-])(italic|font-italic)($|\s)")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
@@ -178,8 +182,9 @@ def is_chrome_marker(marker: str) -> bool:
 
 
 _NEVER_CHROME = frozenset(("html", "body", "main", "article"))
-# Tags that carry landmark roles (role="banner", data-role="header"); paragraphs and cells do not.
-_REGION_TAGS = frozenset(("div", "section", "header", "footer", "nav", "aside", "ul"))
+# Tags of page regions: they carry landmark roles (role="banner", data-role="header") and a
+# breadcrumb's aria-label; paragraphs, cells and links do not.
+_REGION_TAGS = frozenset(("div", "section", "header", "footer", "nav", "aside", "ul", "ol"))
 _NAVIGATION_ROLES = frozenset(("banner", "navigation", "header", "navbar"))  # may hold a breadcrumb
 
 
@@ -203,9 +208,22 @@ class MarkerTraits(NamedTuple):
     tag_box: bool  # a box of tags
     centered: bool
     italic: bool
+    right: bool  # right-aligned by a utility class ("text-end", "text-right")
 
 
-_NO_TRAITS = MarkerTraits(False, False, False, False)
+_NO_TRAITS = MarkerTraits(False, False, False, False, False)
+
+
+def _is_icon(img: etree._Element) -> bool:
+    """An image whose declared width or height is icon-sized (a calendar or eye glyph before a
+    date or view count): it stays inside its line."""
+    for attr in ("width", "height"):
+        value = img.get(attr)
+        if value:
+            size = _SIZE.match(value)
+            if size and int(size.group(1)) <= _ICON_SIZE:
+                return True
+    return False
 
 
 @lru_cache(maxsize=8192)
@@ -217,6 +235,7 @@ def _marker_traits(marker: str) -> MarkerTraits:
         tag_box="tag" in lowered and bool(_TAG_BOX.search(marker)),
         centered="center" in lowered and bool(_CENTER_CLASS.search(marker)),
         italic="italic" in lowered and bool(_ITALIC_CLASS.search(marker)),
+        right=("right" in lowered or "end" in lowered) and bool(_RIGHT_CLASS.search(marker)),
     )
 
 
@@ -352,6 +371,12 @@ class _Flattener:
             link_chars = min(link_chars, len(text))
         self.lines.append(Line(text, block, link_chars, italic, bold, ctx[0], ctx[1], None, False, 0, ctx[2]))
 
+    def _wraps_the_page(self, el) -> bool:
+        """A block holding most of the page's text (a template's ``<div class="center"
+        align="center">`` around the whole layout): its alignment places the layout, and the
+        stylesheet, which is not read, sets its text's."""
+        return len(text_of(el)) > _PAGE_WRAPPER_SHARE * self.total_text
+
     def walk(self, start) -> None:
         """Collect the lines under ``start`` in reading order. A loop over a stack of open
         elements, not recursion: libxml2 reads pages nested up to 2,048 levels deep, beyond
@@ -391,11 +416,12 @@ class _Flattener:
         if identifier:
             marker = f"{marker} {identifier}" if marker else identifier
         traits = _marker_traits(marker) if marker else _NO_TRAITS
-        if traits.crumbs or "bread" in (el.get("aria-label") or ""):
+        region = tag in _REGION_TAGS
+        if traits.crumbs or (region and "bread" in (el.get("aria-label") or "")):
             self.crumbs.append(el)
         elif traits.tag_box:
             self.tag_boxes.append((el, len(self.lines)))
-        role = (el.get("role") or el.get("data-role")) if tag in _REGION_TAGS else None
+        role = (el.get("role") or el.get("data-role")) if region else None
         if self.skip_chrome and (marker and is_block or tag in CHROME_TAGS or tag == "header" or role in CHROME_ROLES) \
                 and _is_chrome_element(el, marker, role):
             text = text_of(el)
@@ -417,14 +443,19 @@ class _Flattener:
             if self.pieces:
                 self.flush(block, ctx)
             align, heading, ancestors = ctx
+            own = None
             if style and "align" in style:
                 found = _ALIGN.search(style)
                 if found:
-                    align = found.group(1).lower()
+                    own = found.group(1).lower()
             elif el.get("align") and tag != "table":  # <table align=center> places the table, not its text
-                align = el.get("align").lower()
+                own = el.get("align").lower()
             elif tag == "center" or traits.centered:
-                align = "center"
+                own = "center"
+            elif traits.right:
+                own = "right"
+            if own is not None and not self._wraps_the_page(el):
+                align = own
             if traits.italic:
                 italic = True
             if tag[0] == "h" and len(tag) == 2 and tag[1].isdigit():
@@ -434,7 +465,7 @@ class _Flattener:
         elif tag == "br":
             if self.pieces:
                 self.flush(block, ctx)
-        elif tag == "img" or tag == "amp-img":
+        elif (tag == "img" or tag == "amp-img") and not _is_icon(el):
             if self.pieces:
                 self.flush(block, ctx)
             self.lines.append(Line(text="", element=el, image=el, align=ctx[0], ancestors=ctx[2]))

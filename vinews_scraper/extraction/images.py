@@ -18,6 +18,9 @@ _ICON = re.compile(r"(?i)(icon|logo|spacer|blank|pixel|button|btn|banner|bullet|
                    r"|(^|[-_./])(calendar|clock|eye|time|date|views?|user|comment)([-_.]|$)")
 _DOCUMENT_EXTENSION = re.compile("|".join(re.escape(ext) for ext in DOCUMENT_EXTENSIONS), re.I)
 _ICON_FOLDER = re.compile(r"(?i)/icons?(/|$)")  # a theme's /images/icons/ folder
+# A document type's icon beside an attachment link ("icpdf.png", "word.gif", "ic-xlsx.svg").
+_FILE_TYPE_ICON = re.compile(r"(?i)(^|[-_.]|ic)(pdf|docx?|xlsx?|pptx?|odt|ods|rtf|zip|rar|7z|word|excel)"
+                             r"\.(gif|png|svg|jpe?g|ico)$")
 _PLACEHOLDER = re.compile(r"(?i)(blank|placeholder|lazy|loading|spacer|grey|gray|transparent|empty|no-?image)"
                           r"[\w.-]*\.(gif|png|svg|jpe?g)(?=$|[?#])|^data:")  # "jeg-empty.png", "no-image-16x9.png"
 _CAPTION_MAX = 400
@@ -49,7 +52,7 @@ def is_article_image(img, src: str) -> bool:
     parent = img.getparent()
     link_class = parent.get("class") if parent is not None and parent.tag == "a" else None
     marker = " ".join(filter(None, (name, img.get("class"), img.get("id"), link_class)))
-    return not _ICON.search(marker)
+    return not _ICON.search(marker) and not _FILE_TYPE_ICON.search(name)
 
 
 def is_caption_marked(line: Line, depth: int = 4) -> bool:
