@@ -33,6 +33,8 @@ from vinews_scraper.extraction.views import find_view_count
     ("Ngày đăng: 22/01/2021 02:35 PM", "2021-01-22T14:35:00+07:00", "22/01/2021 02:35 PM", "published"),
     ("Ngày đăng: 22/01/2021 12:10 AM", "2021-01-22T00:10:00+07:00", "22/01/2021 12:10 AM", "published"),
     ("10h30 ngày 5/3/2024", "2024-03-05T10:30:00+07:00", "10h30 ngày 5/3/2024", None),
+    ("Đăng ngày 5 Tháng 3, 2026", "2026-03-05", "5 Tháng 3, 2026", "published"),
+    ("T4, 08/04/2026 - 07:45", "2026-04-08T07:45:00+07:00", "T4, 08/04/2026 - 07:45", None),
 ])
 def test_dates_are_day_first_and_keep_only_printed_times(text, value, raw, label):
     hit = find_dates(text)[0]

@@ -23,7 +23,7 @@ OTHER_DATE_LABELS = ("ngày in", "in ngày", "in lúc", "hôm nay", "today", "ng
 # Words that may accompany a date on a meta line without being article text.
 WEEKDAYS = (
     "thứ hai", "thứ ba", "thứ tư", "thứ năm", "thứ sáu", "thứ bảy", "thứ 2", "thứ 3", "thứ 4",
-    "thứ 5", "thứ 6", "thứ 7", "chủ nhật", "chủ nhựt", "cn", "monday", "tuesday", "wednesday",
+    "thứ 5", "thứ 6", "thứ 7", "chủ nhật", "chủ nhựt", "cn", "t2", "t3", "t4", "t5", "t6", "t7", "monday", "tuesday", "wednesday",
     "thursday", "friday", "saturday", "sunday",
 )
 ENGLISH_WEEKDAYS = WEEKDAYS[-7:]
@@ -98,7 +98,7 @@ CHROME_CLASS_WORDS = frozenset((
     "vote", "stars",
     "pagination", "paging", "topbar",
     "currentdate",  # today's date in the page header
-    "sitename", "sitetitle", "sitedescription", "slogan", "branding",  # the site's name in its header
+    "sitename", "sitetitle", "sitedescription", "slogan", "tagline", "branding",  # the site's name in its header
     "logo", "tendonvi",  # the logo and the unit's name beside it ("egov-logo", "ten-don-vi")
 ))
 # Parts of class/id names, inside a word too, of today's date in the page header ("today-date",

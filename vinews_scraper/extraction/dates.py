@@ -36,6 +36,7 @@ _JOINER = re.compile(
     rf"(?i)^[\s,|\-–—()\[\]]*(?:(?:vào\s+)?lúc|at)?[\s,|\-–—()\[\]]*(?:(?:{_WEEKDAY})\b[\s,|\-–—()\[\]]*)?(?:ngày\s*)?$"
 )
 _WEEKDAY_BEFORE = re.compile(rf"(?i)(?:{_WEEKDAY})\s*[,\-–—|]?\s*(?:ngày\s+)?$")
+_LEADING_NGAY = re.compile(r"(?i)ngày\s+")
 _GMT_AFTER = re.compile(r"(?i)^\s*,?\s*\(?\s*(?:GMT|UTC)\s*\+\s*0?7(?::?00)?\s*\)?")
 _LABEL_WINDOW = 48
 _MACHINE_DATE_MAX = 64  # a machine-readable date is short; longer metadata text is not one
@@ -191,8 +192,9 @@ def find_dates(text: str) -> list[DateHit]:
         gmt = _GMT_AFTER.match(text[span_end:])
         if gmt:
             span_end += gmt.end()
-        label = _label_before(text, span_start, floor)
-        raw = text[span_start:span_end].strip(" ,-–|[]")
+        leading = _LEADING_NGAY.match(text, span_start)  # "Đăng ngày 5 Tháng 3": "ngày" ends the label
+        label = _label_before(text, leading.end() if leading else span_start, floor)
+        raw = text[leading.end() if leading else span_start:span_end].strip(" ,-–|[]")
         results.append(DateHit(format_value(day, clock), span_start, span_end, raw, label,
                                clock is not None))
         floor = span_end
