@@ -23,8 +23,8 @@ OTHER_DATE_LABELS = ("ngày in", "in ngày", "in lúc", "hôm nay", "today", "ng
 # Words that may accompany a date on a meta line without being article text.
 WEEKDAYS = (
     "thứ hai", "thứ ba", "thứ tư", "thứ năm", "thứ sáu", "thứ bảy", "thứ 2", "thứ 3", "thứ 4",
-    "thứ 5", "thứ 6", "thứ 7", "chủ nhật", "chủ nhựt", "cn", "t2", "t3", "t4", "t5", "t6", "t7", "monday", "tuesday", "wednesday",
-    "thursday", "friday", "saturday", "sunday",
+    "thứ 5", "thứ 6", "thứ 7", "chủ nhật", "chủ nhựt", "cn", "t2", "t3", "t4", "t5", "t6", "t7",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
 )
 ENGLISH_WEEKDAYS = WEEKDAYS[-7:]
 
@@ -72,7 +72,8 @@ CHROME_LINES = (
     "xem chi tiết trong file đính kèm", "chi tiết thông báo tại đây", "a- a a+", "a a a",
     "tăng tương phản", "giảm tương phản", "nghe đọc bài", "đọc bài", "cỡ chữ", "font size",
     "skip to main content", "skip to content", "skip navigation", "bỏ qua điều hướng",
-    "bỏ qua nội dung", "chuyển đến nội dung", "chuyển đến nội dung chính", "đến nội dung chính", "truy cập nội dung luôn", "đánh giá", "bình chọn", "like", "thích",
+    "bỏ qua nội dung", "chuyển đến nội dung", "chuyển đến nội dung chính", "đến nội dung chính",
+    "truy cập nội dung luôn", "đánh giá", "bình chọn", "like", "thích",
     "trang chủ", "chi tiết", "chi tiết tin", "chi tiết tin tức", "chi tiết bài viết", "xem chi tiết",
     "nội dung", "tin tức", "tin bài", "advertisement", "sponsored", "read more", "share this",
     "share this article", "replay", "just watched", "thẻ", "tags", "tag", "từ khóa", "từ khoá",

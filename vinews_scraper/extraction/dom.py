@@ -17,8 +17,8 @@ from functools import lru_cache
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
-from .cues import (AUTHOR_LABELS, CHROME_CLASS_WORDS, CHROME_CLASS_FRAGMENTS, CHROME_HEADER_TOKENS, CHROME_ROLES, CHROME_TAGS, COMMENT_FORM_WORDS,
-                   CONTENT_CLASS_WORDS, END_OF_ARTICLE_WORDS, SOURCE_LABELS)
+from .cues import (AUTHOR_LABELS, CHROME_CLASS_FRAGMENTS, CHROME_CLASS_WORDS, CHROME_HEADER_TOKENS, CHROME_ROLES,
+                   CHROME_TAGS, COMMENT_FORM_WORDS, CONTENT_CLASS_WORDS, END_OF_ARTICLE_WORDS, SOURCE_LABELS)
 from .dates import find_dates
 from .text import clean_text
 from .views import find_view_count
@@ -422,8 +422,8 @@ class _Flattener:
         elif traits.tag_box:
             self.tag_boxes.append((el, len(self.lines)))
         role = (el.get("role") or el.get("data-role")) if region else None
-        if self.skip_chrome and (marker and is_block or tag in CHROME_TAGS or tag == "header" or role in CHROME_ROLES) \
-                and _is_chrome_element(el, marker, role):
+        if self.skip_chrome and (marker and is_block or tag in CHROME_TAGS or tag == "header"
+                                 or role in CHROME_ROLES) and _is_chrome_element(el, marker, role):
             text = text_of(el)
             if len(text) <= 0.5 * self.total_text and not _is_view_counter(text) \
                     and not _is_article_meta_box(el, text) and not (self.headline and self.headline in " ".join(text.split()).casefold()):
