@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
+from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -564,6 +565,13 @@ def _is_running_text(line: Line) -> bool:
         and _ends_like_sentence(line.text)
 
 
+def _is_loose_text(line: Line) -> bool:
+    """Running text in no block but the page itself, right after the content block: what a stray
+    ``</body>`` or unclosed ``<div>`` pushed out of the article, which browsers still show there."""
+    parent = line.element.getparent()
+    return parent is not None and parent.tag in ("body", "html") and _is_running_text(line)
+
+
 def _inside(line: Line, container) -> bool:
     return line.element is container or container in line.ancestors
 
@@ -830,6 +838,34 @@ def _is_labelled_meta(ml: _MetaLine | None) -> bool:
         and all(hit.label in ("published", "modified") for hit in ml.dates)
 
 
+def _gallery_after(lines: list[Line], end: int, base_url: str, images: list[dict]) -> list[dict]:
+    """The photos of a gallery set right after the text (Drupal's image field under the body):
+    a run of two or more images, each with at most its marked caption (a <figcaption>, a caption
+    class), that starts where the content block ends."""
+    stop = end
+    while stop < min(len(lines), end + _GALLERY_LINES):
+        line = lines[stop]
+        if line.barrier or not ((line.image is not None and _opens_itself(line.image)) or is_caption_marked(line)):
+            break
+        stop += 1
+    if stop == end or lines[end].image is None or sum(line.image is not None for line in lines[end:stop]) < 2:
+        return []
+    seen = {image["src"] for image in images}
+    return [image for image in collect_images(lines, end, stop, base_url)[0] if image["src"] not in seen]
+
+
+def _opens_itself(image) -> bool:
+    """A photo not in a link, or in one to an image file (a gallery's full size), unlike a
+    button's icon ("javascript:history.back()") or a banner linking to another page."""
+    link = next((a for a in image.iterancestors("a")), None)
+    href = link.get("href") if link is not None else None
+    return not href or bool(_IMAGE_FILE.search(href))
+
+
+_IMAGE_FILE = re.compile(r"(?i)\.(jpe?g|png|gif|webp)(?=$|[?#])")
+_GALLERY_LINES = 60  # images and captions of a gallery after the text
+
+
 def _dates_after_container(lines: list[Line], end: int, meta_lines) -> list[DateHit]:
     """Labelled dates on the lines just after the content block ("Ngày cập nhật: 15/04/2026
     10:20" under the text), before anything that ends the article."""
@@ -943,10 +979,12 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
             if line.image is not None or i + 1 in meta_lines or is_furniture(text):
                 continue
             steps += 1
+            if _is_path_line(text):  # "Trang chủ » Tin tức » Nông nghiệp": links, but not a menu
+                return _last_crumb(text, title)
             if line.barrier or len(text) > 120 or _ends_like_sentence(text) or _SITE_HEADER.search(text) \
                     or text.startswith(("http://", "https://", "www.")) or _is_menu(line) \
                     or not _LETTER.search(text) or _COUNTER_HEADING.search(text) or _COUNTER_VALUE.search(text) \
-                    or _links_to_an_article(line):
+                    or _links_away(line, meta.base_url):
                 break
             shared = [el for el in line.ancestors if el in title_line.ancestors]
             if len(shared) < depth - 7:
@@ -955,7 +993,7 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
     return meta.section
 
 
-_CRUMB_SEPARATOR = re.compile(r"\s+(?:>>|[/»>›|])\s+|\s*[»›]+\s*")
+_CRUMB_SEPARATOR = re.compile(r"\s+(?:>>|::|[/»>›|→])\s+|\s*[»›→]+\s*")
 
 
 def _last_crumb(text: str, title: str | None = None) -> str | None:
@@ -975,12 +1013,29 @@ _COUNTER_VALUE = re.compile(r"[:：]\s*\d[\d.,]*$")  # "Tất cả: 1.045.332": 
 _HOME_WORDS = frozenset(("trang chủ", "home", "trang nhất", "trang chính"))
 
 
-def _links_to_an_article(line: Line) -> bool:
-    """A line that is a link to an article page by its id (an item of a "Tin mới" list), not a
-    heading (a category's own page has a slug like an article's, but rarely an article id)."""
-    return line.link_density > 0.5 and any(
-        _ARTICLE_ID_URL.search(a.get("href") or "") and clean_text(text_of(a)) == line.text
-        for a in line.element.iter("a"))
+def _is_path_line(text: str) -> bool:
+    """A breadcrumb printed as one line: the home page first, then parts between separators."""
+    first = _CRUMB_SEPARATOR.split(text, maxsplit=1)
+    return len(first) == 2 and _norm(first[0]) in _HOME_WORDS and len(text) <= _PATH_LINE_MAX
+
+
+_PATH_LINE_MAX = 300
+
+
+def _links_away(line: Line, base_url: str) -> bool:
+    """A line that is a link to an article page by its id (an item of a "Tin mới" list) or to
+    another site (a "Liên kết" list), not a heading (a category's own page is on the portal, and
+    has a slug like an article's but rarely an article id)."""
+    if line.link_density <= 0.5:
+        return False
+    host = urlsplit(base_url).hostname
+    for a in line.element.iter("a"):
+        href = a.get("href") or ""
+        if (_ARTICLE_ID_URL.search(href) or (href.startswith(("http://", "https://"))
+                                             and urlsplit(href).hostname != host)) \
+                and clean_text(text_of(a)) == line.text:
+            return True
+    return False
 
 
 _ARTICLE_ID_URL = re.compile(r"(?i)[?&](?:id|newsid|news_id|itemid|articleid|tintucid)=\d+"
@@ -1066,6 +1121,8 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool,
     inside = [line.index for line in lines if any(_inside(line, block) for block in blocks)]
     start, end = (inside[0], inside[-1] + 1) if inside else (0, len(lines))
     between_blocks = set(range(start, end)).difference(inside)  # ads and embeds between twin blocks
+    while end < len(lines) and _is_loose_text(lines[end]):
+        end += 1
     if title_index is not None and start <= title_index < end:
         start = title_index + 1
     elif title_index is not None and title_index < start and _lead_between(lines, title_index, start):
@@ -1148,7 +1205,7 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool,
         "source": source,
         "body": "\n\n".join(line.text for line in body.paragraphs),
         "body_html": _body_html(body.paragraphs),
-        "images": body.images,
+        "images": body.images + _gallery_after(lines, end, meta.base_url, body.images),
         "attachments": collect_attachments(blocks + _attachment_box_after(lines, end, container, meta.base_url),
                                            meta.base_url),
     }

@@ -44,6 +44,9 @@ _CATEGORY_LABEL = re.compile(r"(?i)(chuyên mục|danh mục|categor(ies|y))\s*:
 _CENTER_CLASS = re.compile(r"(?i)(^|[\s_-])(text-center|center|aligncenter|centered)($|\s)")
 _RIGHT_CLASS = re.compile(r"(?i)(^|\s)(text-right|text-end|has-text-align-right|text-align-right|align-right)($|\s)")
 _PAGE_WRAPPER_SHARE = 0.5
+_IMAGE_FILE = re.compile(r"(?i)\.(jpe?g|png|gif|webp)(?=$|[?#])")
+_SLIDESHOW = re.compile(r"(?i)slide|carousel")
+_GALLERY_TEXT_PER_IMAGE = 300  # characters: a caption for each photo, and some layout whitespace
 _ICON_SIZE = 32  # an image this small or smaller is an icon inside a line, not a line of its own
 _SIZE = re.compile(r"\s*(\d+)")
 _ITALIC_CLASS = re.compile(r"(?i)(^|[\s_-])(italic|font-italic)($|\s)")
@@ -212,6 +215,22 @@ class MarkerTraits(NamedTuple):
 
 
 _NO_TRAITS = MarkerTraits(False, False, False, False, False)
+
+
+def _is_photo_gallery(el: etree._Element, text: str, marker: str | None) -> bool:
+    """A slideshow of photos (an "owl-carousel" among the article's paragraphs), not a slider of
+    teasers: a slider or carousel of images with no more text than captions, and links, if any,
+    that open image files rather than other pages."""
+    if not marker or not _SLIDESHOW.search(marker):
+        return False
+    images = sum(1 for _ in el.iter("img"))
+    if not images or len(text) > _GALLERY_TEXT_PER_IMAGE * images:
+        return False
+    for a in el.iter("a"):
+        href = a.get("href")
+        if href and not href.startswith(("#", "javascript:")) and not _IMAGE_FILE.search(href):
+            return False
+    return True
 
 
 def _is_icon(img: etree._Element) -> bool:
@@ -426,7 +445,8 @@ class _Flattener:
                                  or role in CHROME_ROLES) and _is_chrome_element(el, marker, role):
             text = text_of(el)
             if len(text) <= 0.5 * self.total_text and not _is_view_counter(text) \
-                    and not _is_article_meta_box(el, text) and not (self.headline and self.headline in " ".join(text.split()).casefold()):
+                    and not _is_article_meta_box(el, text) and not _is_photo_gallery(el, text, marker) \
+                    and not (self.headline and self.headline in " ".join(text.split()).casefold()):
                 self.flush(block, ctx)
                 if tag == "nav" or tag == "header" or role in _NAVIGATION_ROLES:
                     self.crumbs.extend(_crumbs_inside(el) or ([el] if _path_like(text) else []))
@@ -494,9 +514,12 @@ def flatten(root: etree._Element, skip_chrome: bool = True,
     """
     body = root.find("body")
     start = body if body is not None else root
-    flattener = _Flattener(len(text_of(start)) or 1, skip_chrome, headline)
-    flattener.walk(start)
-    flattener.flush(start, (None, 0, ()))
+    # Content after a stray </body> lands beside the body, where browsers still show it.
+    after_body = [el for el in body.itersiblings() if isinstance(el.tag, str)] if body is not None else []
+    flattener = _Flattener(sum(len(text_of(el)) for el in [start, *after_body]) or 1, skip_chrome, headline)
+    for el in [start, *after_body]:
+        flattener.walk(el)
+        flattener.flush(el, (None, 0, ()))
     for i, line in enumerate(flattener.lines):
         line.index = i
     return flattener.lines, Crumbs(flattener.crumbs, flattener.tag_boxes)

@@ -22,7 +22,9 @@ _ICON_FOLDER = re.compile(r"(?i)/icons?(/|$)")  # a theme's /images/icons/ folde
 _FILE_TYPE_ICON = re.compile(r"(?i)(^|[-_.]|ic)(pdf|docx?|xlsx?|pptx?|odt|ods|rtf|zip|rar|7z|word|excel)"
                              r"\.(gif|png|svg|jpe?g|ico)$")
 _PLACEHOLDER = re.compile(r"(?i)(blank|placeholder|lazy|loading|spacer|grey|gray|transparent|empty|no-?image)"
-                          r"[\w.-]*\.(gif|png|svg|jpe?g)(?=$|[?#])|^data:")  # "jeg-empty.png", "no-image-16x9.png"
+                          r"[\w.-]*\.(gif|png|svg|jpe?g)(?=$|[?#])|^data:"  # "jeg-empty.png", "no-image-16x9.png"
+                          r"|(^|/)(pix|pixel|1x1|clear|dot)\.(gif|png)(?=$|[?#])")  # a one-pixel "pix.gif"
+_LAZY_LOAD_CLASS = re.compile(r"(?i)lazy[-_]?load(ing|ed)?")
 _CAPTION_MAX = 400
 _LEADING_NUMBER = re.compile(r"\d+")
 _CAPTION_TABLE_TEXT = 600  # a table holding an image and its caption, not a page-layout table
@@ -51,7 +53,8 @@ def is_article_image(img, src: str) -> bool:
         return False
     parent = img.getparent()
     link_class = parent.get("class") if parent is not None and parent.tag == "a" else None
-    marker = " ".join(filter(None, (name, img.get("class"), img.get("id"), link_class)))
+    classes = _LAZY_LOAD_CLASS.sub(" ", img.get("class") or "")  # "lazy-loading" is not a spinner
+    marker = " ".join(filter(None, (name, classes, img.get("id"), link_class)))
     return not _ICON.search(marker) and not _FILE_TYPE_ICON.search(name)
 
 
