@@ -711,6 +711,8 @@ def _tail_byline(candidates: list[Line]) -> tuple[str | None, str | None, int]:
     """
     author = source = None
     used = 0
+    if _name_then_unit(candidates[-2:]):
+        return candidates[-2].text, None, 2
     for line in reversed(candidates):
         text = line.text
         if is_photo_credit(text):
@@ -732,6 +734,16 @@ def _tail_byline(candidates: list[Line]) -> tuple[str | None, str | None, int]:
         if used >= 3:
             break
     return author, source, used
+
+
+def _name_then_unit(pair: list[Line]) -> bool:
+    """A bold name, then its unit, in one paragraph split by <br> ("<b>Trần Minh Luân</b><br>Trung
+    tâm Văn hóa, Thông tin và Thể thao huyện Long Mỹ"): a two-line byline however long the unit."""
+    if len(pair) != 2:
+        return False
+    name, unit = pair
+    return name.element is unit.element and name.bold and len(name.text) <= 40 and looks_like_name(name.text) \
+        and is_office(unit.text) and not labelled_author(unit.text)
 
 
 def _is_bare_byline(line: Line) -> bool:
@@ -982,6 +994,7 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
             if _is_path_line(text):  # "Trang chủ » Tin tức » Nông nghiệp": links, but not a menu
                 return _last_crumb(text, title)
             if line.barrier or len(text) > 120 or _ends_like_sentence(text) or _SITE_HEADER.search(text) \
+                    or _PAGER_LINK.search(text) \
                     or text.startswith(("http://", "https://", "www.")) or _is_menu(line) \
                     or not _LETTER.search(text) or _COUNTER_HEADING.search(text) or _COUNTER_VALUE.search(text) \
                     or _links_away(line, meta.base_url):
@@ -990,7 +1003,16 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
             if len(shared) < depth - 7:
                 break
             return _last_crumb(text, title)
+        for line in lines[title_index + 1:title_index + _CATEGORY_AFTER_TEXT_LINES]:
+            if line.barrier or is_terminator(line.text):
+                break
+            labelled = _category_label(line.text)  # "Chuyên mục: X" under the text (WordPress postmetadata)
+            if labelled:
+                return labelled
     return meta.section
+
+
+_CATEGORY_AFTER_TEXT_LINES = 80
 
 
 _CRUMB_SEPARATOR = re.compile(r"\s+(?:>>|::|[/»>›|→])\s+|\s*[»›→]+\s*")
@@ -1008,6 +1030,7 @@ def _last_crumb(text: str, title: str | None = None) -> str | None:
 _YOU_ARE_HERE = re.compile(r"(?i)\s*(?:bạn đang ở|vị trí|you are here)\s*[:：]\s*")
 _LETTER = re.compile(r"[^\W\d_]")
 _COUNTER_HEADING = re.compile(r"(?i)truy cập|online")  # "Thống kê truy cập": a sidebar's counter box
+_PAGER_LINK = re.compile(r"^\s*[«‹←]|[»›→]\s*$")  # "« Bài trước", "Bài sau »": a pager, not a heading
 _COUNTER_VALUE = re.compile(r"[:：]\s*\d[\d.,]*$")  # "Tất cả: 1.045.332": a counter's last row
 
 _HOME_WORDS = frozenset(("trang chủ", "home", "trang nhất", "trang chính"))
