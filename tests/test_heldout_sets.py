@@ -73,6 +73,7 @@ SETS = {
     "heldout32": Quota(12, 6, 12, 10),
     "heldout33": Quota(12, 6, 6, 6),
     "heldout34": Quota(12, 6, 6, 6),
+    "heldout35": Quota(12, 6, 6, 6),
     "heldout36": Quota(12, 6, 6, 6),
 }
 ALL_CORPORA = [TESTS / "corpus", TESTS / "heldout", TESTS / "heldout2", TESTS / "heldout3",

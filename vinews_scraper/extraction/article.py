@@ -84,6 +84,8 @@ def _norm(text: str) -> str:
 
 _TERMINATOR_SET = frozenset(TERMINATORS)
 _CHROME_SET = frozenset(CHROME_LINES)
+# One-word tool links ("In", "Email", "Zalo"), of which a row with no other word is furniture.
+_CHROME_WORDS = frozenset(w for w in CHROME_LINES if " " not in w) | {"in"}
 
 
 _TERMINATOR_PREFIX = re.compile(
@@ -127,7 +129,19 @@ def is_furniture(text: str) -> bool:
             or (len(text) <= _FILE_SIZE_MAX and bool(_FILE_SIZE.match(text))):
         return True
     norm = _phrase_norm(text)
-    return norm is not None and (norm in _CHROME_SET or norm in _BARE_LABELS or norm in _BARE_CATEGORY_LABELS)
+    if norm is not None and (norm in _CHROME_SET or norm in _BARE_LABELS or norm in _BARE_CATEGORY_LABELS):
+        return True
+    return len(text) <= _CHROME_WORDS_MAX and _chrome_words_only(text)
+
+
+def _chrome_words_only(text: str) -> bool:
+    """A row of tool links with no text of its own ("In Email", "Print | Share | Zalo")."""
+    words = [w for w in _TOOL_ROW_SPLIT.split(text.casefold()) if w]
+    return len(words) >= 2 and all(w in _CHROME_WORDS for w in words)
+
+
+_TOOL_ROW_SPLIT = re.compile(r"[\s|/·•,:-]+")
+_CHROME_WORDS_MAX = 40
 
 
 _ALPHANUMERIC = re.compile(r"[^\W_]")  # what str.isalnum accepts, found without a Python loop
@@ -748,7 +762,7 @@ def _name_then_unit(pair: list[Line]) -> bool:
 
 def _is_bare_byline(line: Line) -> bool:
     text = line.text
-    if len(text) > 70 and not is_name_with_unit(text):
+    if (len(text) > 70 and not is_name_with_unit(text)) or is_furniture(text):
         return False
     return looks_like_name(text) or (is_office(text) and (line.align == "right" or line.bold
                                                           or line.italic or len(text) <= 40))

@@ -77,6 +77,7 @@ CHROME_LINES = (
     "trang chủ", "chi tiết", "chi tiết tin", "chi tiết tin tức", "chi tiết bài viết", "xem chi tiết",
     "nội dung", "tin tức", "tin bài", "advertisement", "sponsored", "read more", "share this",
     "share this article", "replay", "just watched", "thẻ", "tags", "tag", "từ khóa", "từ khoá",
+    "dung lượng", "kích thước", "tên tệp", "tên file",  # an attachment table's header cells
 )
 # Labels of a category line ("Chuyên mục: Chính trị").
 CATEGORY_LABELS = ("chuyên mục", "danh mục", "chủ đề", "lĩnh vực", "thể loại", "category")
