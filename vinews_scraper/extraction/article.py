@@ -23,7 +23,7 @@ from .cues import (AUTHOR_LABELS, BOX_TITLE_CLASS, CATEGORY_LABELS, CHROME_LINES
                    PUBLISHED_LABELS, SOURCE_LABELS, TERMINATORS, TITLE_CLASS, VIEW_LABELS, WEEKDAYS)
 from .dates import DateHit, find_dates, parse_machine_date
 from .decode import decode_html
-from .dom import BLOCK_TAGS, Line, flatten, parse_html, remove_noise, select, text_of
+from .dom import BLOCK_TAGS, IMAGE_FILE_URL, Line, flatten, parse_html, remove_noise, select, text_of
 from .errors import ExtractionError
 from .images import collect_attachments, collect_images, is_attachment_line, is_caption_marked
 from .metadata import PageMetadata, read_metadata
@@ -885,10 +885,9 @@ def _opens_itself(image) -> bool:
     button's icon ("javascript:history.back()") or a banner linking to another page."""
     link = next((a for a in image.iterancestors("a")), None)
     href = link.get("href") if link is not None else None
-    return not href or bool(_IMAGE_FILE.search(href))
+    return not href or bool(IMAGE_FILE_URL.search(href))
 
 
-_IMAGE_FILE = re.compile(r"(?i)\.(jpe?g|png|gif|webp)(?=$|[?#])")
 _GALLERY_LINES = 60  # images and captions of a gallery after the text
 
 

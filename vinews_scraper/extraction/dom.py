@@ -44,7 +44,7 @@ _CATEGORY_LABEL = re.compile(r"(?i)(chuyên mục|danh mục|categor(ies|y))\s*:
 _CENTER_CLASS = re.compile(r"(?i)(^|[\s_-])(text-center|center|aligncenter|centered)($|\s)")
 _RIGHT_CLASS = re.compile(r"(?i)(^|\s)(text-right|text-end|has-text-align-right|text-align-right|align-right)($|\s)")
 _PAGE_WRAPPER_SHARE = 0.5
-_IMAGE_FILE = re.compile(r"(?i)\.(jpe?g|png|gif|webp)(?=$|[?#])")
+IMAGE_FILE_URL = re.compile(r"(?i)\.(jpe?g|png|gif|webp)(?=$|[?#])")  # a link that opens a photo
 _SLIDESHOW = re.compile(r"(?i)slide|carousel")
 _GALLERY_TEXT_PER_IMAGE = 300  # characters: a caption for each photo, and some layout whitespace
 _ICON_SIZE = 32  # an image this small or smaller is an icon inside a line, not a line of its own
@@ -228,7 +228,7 @@ def _is_photo_gallery(el: etree._Element, text: str, marker: str | None) -> bool
         return False
     for a in el.iter("a"):
         href = a.get("href")
-        if href and not href.startswith(("#", "javascript:")) and not _IMAGE_FILE.search(href):
+        if href and not href.startswith(("#", "javascript:")) and not IMAGE_FILE_URL.search(href):
             return False
     return True
 
