@@ -196,12 +196,16 @@ def test_body_benchmark_prints_scores_of_both_extractors():
     assert "vinews' 2 lowest-F1 pages:" in result.stdout
 
 
-def test_scale_crawl_tiny_crawls_the_replica_with_vinews_and_bare_scrapy():
+def test_scale_crawl_tiny_crawls_the_replica_with_vinews_and_bare_scrapy_with_and_without_attachments():
     result = run_script("scale_crawl.py", "--tiny")
     assert result.returncode == 0, result.stdout + result.stderr
-    for crawl in ("bare", "vinews"):
+    rows = {}
+    for crawl in ("bare", "bare+att", "vinews"):
         row = next(line.split() for line in result.stdout.splitlines() if line.split()[:2] == ["1", crawl])
-        articles, pages_per_second, checkpoints, peak = int(row[2]), float(row[4]), row[-5:-2], float(row[-1])
+        articles, rows[crawl], pages_per_second = int(row[2]), int(row[3]), float(row[4])
+        checkpoints, peak = row[-5:-2], float(row[-1])
         assert articles == 300 and pages_per_second > 0 and peak > 0
         assert all(float(mb) > 0 for mb in checkpoints)  # RSS at 100, 200 and 300 articles
-    assert "of bare Scrapy's" in result.stdout and "load average" in result.stdout
+    assert rows["vinews"] - rows["bare+att"] == 1  # vinews' one extra request: the RSS feed
+    assert rows["bare+att"] - rows["bare"] > 60  # the attachments of 300 articles
+    assert "making the same requests" in result.stdout and "load average" in result.stdout

@@ -171,14 +171,37 @@ def finish_abandoned(directory: str | Path, prefix: str) -> list[Path]:
     return finished
 
 
+class GzipMemberFile:
+    """The file warcio writes records to uncompressed (``gzip=False``). warcio flushes after each
+    record; each flush compresses what the record wrote into one gzip member, in one call, at
+    ``level``. warcio's own gzip writer compresses in many small calls at level 9, which costs
+    1.6× the CPU of level 6 for files 1% smaller (measured on the 181 benchmark pages)."""
+
+    def __init__(self, file, level: int):
+        self.file = file
+        self.level = level
+        self._parts: list[bytes] = []
+
+    def write(self, data: bytes) -> None:
+        self._parts.append(data)
+
+    def flush(self) -> None:
+        if self._parts:
+            self.file.write(zlib.compress(b"".join(self._parts), self.level, wbits=_GZIP))
+            self._parts.clear()
+        self.file.flush()
+
+
 class RollingWarcWriter:
     """Writes exchanges to ``<prefix>-<UTC time>-<serial>.warc.gz`` files in ``directory``; a file
     is closed once it reaches ``max_size`` bytes (a request/response pair is never split)."""
 
-    def __init__(self, directory: str | Path, prefix: str, max_size: int, info: dict[str, str]):
+    def __init__(self, directory: str | Path, prefix: str, max_size: int, info: dict[str, str],
+                 level: int = 6):
         self.directory = Path(directory)
         self.prefix = _UNSAFE_NAME.sub("-", prefix)
         self.max_size = max_size
+        self.level = level
         self.info = info
         self.serial = 0
         self.closed_files: list[Path] = []
@@ -194,7 +217,7 @@ class RollingWarcWriter:
         self.directory.mkdir(parents=True, exist_ok=True)
         self._file = open(self.directory / f"{self._name}{_OPEN_SUFFIX}", "xb")  # noqa: SIM115 (open until rollover)
         fcntl.flock(self._file, fcntl.LOCK_EX)  # released by the kernel however the process ends
-        self._writer = WARCWriter(self._file, gzip=True, warc_version="1.1")
+        self._writer = WARCWriter(GzipMemberFile(self._file, self.level), gzip=False, warc_version="1.1")
         warcinfo = self._writer.create_warcinfo_record(self._name, self.info)
         self._warcinfo_id = warcinfo.rec_headers.get_header("WARC-Record-ID")
         self._writer.write_record(warcinfo)
@@ -284,14 +307,15 @@ class WarcCaptureMiddleware:
     It sits near the downloader (order 940, above decompression at 590 and redirects at 600), so it
     sees each body before Scrapy decompresses it and every response, redirects and retried errors
     included. Settings: ``VINEWS_WARC_ENABLED``, ``VINEWS_WARC_DIR`` (default
-    ``<VINEWS_OUTPUT_DIR>/warc``), ``VINEWS_WARC_MAX_SIZE`` (bytes).
+    ``<VINEWS_OUTPUT_DIR>/warc``), ``VINEWS_WARC_MAX_SIZE`` (bytes), ``VINEWS_WARC_GZIP_LEVEL``.
     """
 
-    def __init__(self, crawler, directory: str, max_size: int):
+    def __init__(self, crawler, directory: str, max_size: int, level: int):
         self.crawler = crawler
         self.stats = crawler.stats
         self.directory = directory
         self.max_size = max_size
+        self.level = level
         self.writer: RollingWarcWriter | None = None
 
     @classmethod
@@ -300,7 +324,8 @@ class WarcCaptureMiddleware:
         if not settings.getbool("VINEWS_WARC_ENABLED"):
             raise NotConfigured
         directory = settings.get("VINEWS_WARC_DIR") or os.path.join(settings.get("VINEWS_OUTPUT_DIR", "output"), "warc")
-        middleware = cls(crawler, directory, settings.getint("VINEWS_WARC_MAX_SIZE"))
+        middleware = cls(crawler, directory, settings.getint("VINEWS_WARC_MAX_SIZE"),
+                         settings.getint("VINEWS_WARC_GZIP_LEVEL"))
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
@@ -310,7 +335,7 @@ class WarcCaptureMiddleware:
         finished = finish_abandoned(self.directory, f"vinews-{site}")
         self.stats.set_value("vinews/warc/abandoned_files_finished", len(finished))
         self.writer = RollingWarcWriter(self.directory, f"vinews-{site}", self.max_size,
-                                        warcinfo_fields(self.crawler.settings, site))
+                                        warcinfo_fields(self.crawler.settings, site), self.level)
 
     def process_response(self, request, response, spider=None):
         if "cached" in response.flags:  # served by the HTTP cache: not a fetch
