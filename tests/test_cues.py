@@ -136,6 +136,9 @@ def test_bare_bylines(text, name_like, office):
 @pytest.mark.parametrize("text, furniture", [
     ("27 Kb", True), ("(1,2 MB)", True), ("Dung lượng: 412 KB", True), ("18 KB", True),
     ("In bài", True), ("Lượt xem:", True),
+    # rows of tool links, but a path of navigation links is a breadcrumb
+    ("In Email", True), ("In bài viết Đóng", True), ("In bài viết | Đóng cửa sổ", True), ("Print | Share | Zalo", True),
+    ("Trang chủ / Tin tức", False), ("In bài viết về Đóng Tàu", False),
     ("27 hộ", False), ("Kế hoạch số 12/KH-UBND", False), ("Năm 2026 huyện có 12 MB trạm phát sóng", False),
 ])
 def test_page_furniture_lines(text, furniture):

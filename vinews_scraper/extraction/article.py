@@ -20,7 +20,7 @@ from ..registry import Family, Site, default_registry, host_of
 from .bylines import (inline_author, is_name_with_unit, is_office, is_photo_credit, labelled_author, labelled_source,
                       looks_like_name)
 from .cues import (AUTHOR_LABELS, BOX_TITLE_CLASS, CATEGORY_LABELS, CHROME_LINES, ENGLISH_WEEKDAYS, MODIFIED_LABELS,
-                   PUBLISHED_LABELS, SOURCE_LABELS, TERMINATORS, TITLE_CLASS, VIEW_LABELS, WEEKDAYS)
+                   PUBLISHED_LABELS, SOURCE_LABELS, TERMINATORS, TITLE_CLASS, TOOL_LINKS, VIEW_LABELS, WEEKDAYS)
 from .dates import DateHit, find_dates, parse_machine_date
 from .decode import decode_html
 from .dom import BLOCK_TAGS, IMAGE_FILE_URL, Line, flatten, parse_html, remove_noise, select, text_of
@@ -85,7 +85,10 @@ def _norm(text: str) -> str:
 _TERMINATOR_SET = frozenset(TERMINATORS)
 _CHROME_SET = frozenset(CHROME_LINES)
 # One-word tool links ("In", "Email", "Zalo"), of which a row with no other word is furniture.
-_CHROME_WORDS = frozenset(w for w in CHROME_LINES if " " not in w) | {"in"}
+_TOOL_ROW_SPLIT = re.compile(r"[\s|/·•,:-]+")
+_TOOL_PHRASES = frozenset([(w,) for w in CHROME_LINES if " " not in w] + [("in",)]
+                          + [tuple(_TOOL_ROW_SPLIT.split(phrase)) for phrase in TOOL_LINKS])
+_TOOL_PHRASE_WORDS = max(len(phrase) for phrase in _TOOL_PHRASES)
 
 
 _TERMINATOR_PREFIX = re.compile(
@@ -135,12 +138,22 @@ def is_furniture(text: str) -> bool:
 
 
 def _chrome_words_only(text: str) -> bool:
-    """A row of tool links with no text of its own ("In Email", "Print | Share | Zalo")."""
+    """A row of tool links with no text of its own ("In Email", "Print | Share | Zalo", "In bài
+    viết Đóng"): its words read as a run of tool phrases, the longest first."""
     words = [w for w in _TOOL_ROW_SPLIT.split(text.casefold()) if w]
-    return len(words) >= 2 and all(w in _CHROME_WORDS for w in words)
+    if len(words) < 2:
+        return False
+    start = 0
+    while start < len(words):
+        for size in range(min(_TOOL_PHRASE_WORDS, len(words) - start), 0, -1):
+            if tuple(words[start:start + size]) in _TOOL_PHRASES:
+                start += size
+                break
+        else:
+            return False
+    return True
 
 
-_TOOL_ROW_SPLIT = re.compile(r"[\s|/·•,:-]+")
 _CHROME_WORDS_MAX = 40
 
 
@@ -1096,10 +1109,14 @@ def _breadcrumb(crumbs, title: str | None) -> str | None:
         if not items:
             own = _category_label(clean_text(text_of(el))) or clean_text(text_of(el))
             items = [own] if own and len(own) <= 80 else []
-        items = [t for t in items if _norm(t) not in _HOME_WORDS and not _is_title_crumb(t, title)]
+        items = [t for t in items if _norm(t) not in _HOME_WORDS and not _is_title_crumb(t, title)
+                 and not t.startswith(_URL_STARTS)]
         if items and len(items[-1]) <= 80:
             return items[-1]
     return None
+
+
+_URL_STARTS = ("http://", "https://", "www.")  # "Đường dẫn bài viết: https://…": the page's address, not a path
 
 
 def _is_title_crumb(item: str, title: str | None) -> bool:

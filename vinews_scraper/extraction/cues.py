@@ -63,11 +63,20 @@ TERMINATORS = (
     "leave a comment", "popular posts", "recent posts", "about the author",
 )
 
+# Tool links of several words that stand in a row with others ("In bài viết | Đóng cửa sổ"); a
+# row of these and one-word furniture lines is furniture. Navigation ("Trang chủ", "Tin tức") is
+# not among them: a row of those is a breadcrumb.
+TOOL_LINKS = (
+    "in bài", "in bài viết", "bản in", "in trang", "gửi email", "gửi bài viết", "gửi cho bạn bè",
+    "quay lại", "trở về", "trở lại", "về đầu trang", "lên đầu trang", "đầu trang", "chia sẻ",
+    "lưu bài", "lưu tin", "đóng cửa sổ", "tải về", "tải xuống", "nghe đọc bài", "đọc bài", "cỡ chữ",
+)
+
 # Short lines of page furniture inside or around an article.
 CHROME_LINES = (
     "in bài", "in bài viết", "bản in", "in trang", "gửi email", "gửi bài viết", "gửi cho bạn bè",
     "quay lại", "trở về", "về đầu trang", "lên đầu trang", "đầu trang", "chia sẻ", "chia sẻ:", "share",
-    "tweet", "facebook", "zalo", "email", "print", "lưu bài", "lưu tin", "đóng cửa sổ", "trở lại",
+    "tweet", "facebook", "zalo", "email", "print", "lưu bài", "lưu tin", "đóng cửa sổ", "đóng", "trở lại",
     "xem tiếp", "tải về", "tải xuống", "đính kèm", "file đính kèm", "tệp đính kèm", "tài liệu đính kèm",
     "xem chi tiết trong file đính kèm", "chi tiết thông báo tại đây", "a- a a+", "a a a",
     "tăng tương phản", "giảm tương phản", "nghe đọc bài", "đọc bài", "cỡ chữ", "font size",
