@@ -186,10 +186,10 @@ class GzipMemberFile:
         self._parts.append(data)
 
     def flush(self) -> None:
+        """Ends the record's member; the writer flushes the file once the whole exchange is in."""
         if self._parts:
             self.file.write(zlib.compress(b"".join(self._parts), self.level, wbits=_GZIP))
             self._parts.clear()
-        self.file.flush()
 
 
 class RollingWarcWriter:
@@ -221,6 +221,7 @@ class RollingWarcWriter:
         warcinfo = self._writer.create_warcinfo_record(self._name, self.info)
         self._warcinfo_id = warcinfo.rec_headers.get_header("WARC-Record-ID")
         self._writer.write_record(warcinfo)
+        self._file.flush()
 
     def _close_file(self) -> None:
         final = self.directory / self._name
