@@ -89,6 +89,7 @@ _TOOL_ROW_SPLIT = re.compile(r"[\s|/·•,:-]+")
 _TOOL_PHRASES = frozenset([(w,) for w in CHROME_LINES if " " not in w] + [("in",)]
                           + [tuple(_TOOL_ROW_SPLIT.split(phrase)) for phrase in TOOL_LINKS])
 _TOOL_PHRASE_WORDS = max(len(phrase) for phrase in _TOOL_PHRASES)
+_TOOL_FIRST_WORDS = frozenset(phrase[0] for phrase in _TOOL_PHRASES)
 
 
 _TERMINATOR_PREFIX = re.compile(
@@ -141,7 +142,7 @@ def _chrome_words_only(text: str) -> bool:
     """A row of tool links with no text of its own ("In Email", "Print | Share | Zalo", "In bài
     viết Đóng"): its words read as a run of tool phrases, the longest first."""
     words = [w for w in _TOOL_ROW_SPLIT.split(text.casefold()) if w]
-    if len(words) < 2:
+    if len(words) < 2 or words[0] not in _TOOL_FIRST_WORDS:  # most lines: not a tool word first
         return False
     start = 0
     while start < len(words):
