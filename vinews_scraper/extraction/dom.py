@@ -401,15 +401,18 @@ class _Flattener:
         elements, not recursion: libxml2 reads pages nested up to 2,048 levels deep, beyond
         Python's recursion limit."""
         frame = self._enter(start, start, (None, 0, ()), False, False, False)
-        stack = [frame] if frame is not None else []
+        stack = [frame] if frame is not None and frame[7] is not None else []
         while stack:
             el, block, ctx, link, italic, bold, is_block, children = stack[-1]
             for child in children:  # resumed where it stopped when a child was entered
                 if isinstance(child.tag, str):
                     frame = self._enter(child, block, ctx, link, italic, bold)
                     if frame is not None:
-                        stack.append(frame)
-                        break
+                        if frame[7] is not None:
+                            stack.append(frame)
+                            break
+                        if frame[6] and self.pieces:  # a leaf block, done at once
+                            self.flush(frame[1], frame[2])
                 tail = child.tail
                 if tail and (self.pieces or not tail.isspace()):
                     self.pieces.append((tail, link, italic, bold))
@@ -423,8 +426,9 @@ class _Flattener:
                     self.pieces.append((tail, parent[3], parent[4], parent[5]))
 
     def _enter(self, el, block, ctx, link, italic, bold) -> tuple | None:
-        """Read ``el``'s own facts and text: the frame ``walk`` keeps while its children are read,
-        or None when ``el`` is hidden or skipped chrome."""
+        """Read ``el``'s own facts and text: the frame ``walk`` keeps while its children are read
+        (none for an element without children: it is done), or None when ``el`` is hidden or
+        skipped chrome."""
         tag = el.tag
         is_block = tag in BLOCK_TAGS
         style = el.get("style")  # read once: also gives the block's alignment below
@@ -500,7 +504,7 @@ class _Flattener:
         text = el.text
         if text and (self.pieces or not text.isspace()):
             self.pieces.append((text, link, italic, bold))
-        return (el, block, ctx, link, italic, bold, is_block, iter(el))
+        return (el, block, ctx, link, italic, bold, is_block, iter(el) if len(el) else None)
 
 
 def flatten(root: etree._Element, skip_chrome: bool = True,
