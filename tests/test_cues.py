@@ -35,6 +35,9 @@ from vinews_scraper.extraction.views import find_view_count
     ("10h30 ngày 5/3/2024", "2024-03-05T10:30:00+07:00", "10h30 ngày 5/3/2024", None),
     ("Đăng ngày 5 Tháng 3, 2026", "2026-03-05", "5 Tháng 3, 2026", "published"),
     ("T4, 08/04/2026 - 07:45", "2026-04-08T07:45:00+07:00", "T4, 08/04/2026 - 07:45", None),
+    # the ends of a span of days ("từ ngày … đến ngày …") are not labelled publish dates
+    ("tạm ngừng tiếp nhận hồ sơ từ ngày 02/11/2026", "2026-11-02", "02/11/2026", None),
+    ("từ ngày 02/11/2026 đến ngày 06/11/2026", "2026-11-02", "02/11/2026", None),
 ])
 def test_dates_are_day_first_and_keep_only_printed_times(text, value, raw, label):
     hit = find_dates(text)[0]

@@ -610,16 +610,21 @@ def _date_candidates(meta_lines: dict[int, _MetaLine], anchor: int | None, lines
     A date in running text ("Ngày 8/01/2019, Ủy ban …") is not the article's date; a line qualifies
     when it is mostly date, time, view-count and label words, or when the date is glued to the end
     of the title line (WebSphere portals). When the title stands in an ``<article>``, an unlabelled
-    date outside it (today's date in the page's top bar) is not the article's.
+    date outside it (today's date in the page's top bar) is not the article's, and neither is one
+    in a table of dated rows (a work schedule in the text).
     """
     article = None
     if anchor is not None and anchor < len(lines):
         article = next((el for el in lines[anchor].ancestors if el.tag == "article"), None)
+    dated_tables = _dated_row_tables(meta_lines)
     scored = []
     for index, ml in meta_lines.items():
         if not ml.dates or all(h.label == "other" for h in ml.dates):
             continue
         if ml.residue > _META_RESIDUE_MAX and not (index == anchor and _glued_date(ml)):
+            continue
+        if dated_tables and not any(hit.label for hit in ml.dates) \
+                and any(el in dated_tables for el in ml.line.ancestors):
             continue
         score = 0.0
         if anchor is not None:
@@ -646,6 +651,23 @@ def _date_candidates(meta_lines: dict[int, _MetaLine], anchor: int | None, lines
         scored.append((score, index, ml))
     scored.sort(key=lambda t: (-t[0], t[1]))
     return scored
+
+
+_DATED_ROWS = 3
+
+
+def _dated_row_tables(meta_lines: dict[int, _MetaLine]) -> set:
+    """Tables with a date in the first cell of three or more rows: a schedule or a list of events,
+    whose dates are data, not the article's."""
+    rows: dict = {}
+    for ml in meta_lines.values():
+        cell = ml.line.element if ml.line.element.tag in ("td", "th") else next(
+            (el for el in reversed(ml.line.ancestors) if el.tag in ("td", "th")), None)
+        row = cell.getparent() if cell is not None else None
+        if ml.dates and row is not None and row.tag == "tr" and row.index(cell) == 0:
+            table = next((el for el in row.iterancestors("table")), None)
+            rows.setdefault(table, set()).add(row)
+    return {table for table, dated in rows.items() if table is not None and len(dated) >= _DATED_ROWS}
 
 
 def _pick_dates(ml: _MetaLine) -> tuple[DateHit, DateHit | None]:
@@ -840,7 +862,8 @@ def extract_body(lines: list[Line], start: int, end: int, skip: set[int], title:
             kept.append(Line(text=glued, element=line.element, align=line.align, bold=line.bold,
                              index=line.index, ancestors=line.ancestors))
             break
-        if line.barrier or is_furniture(text) or line.link_density > 0.6 or _is_labelled_link_row(line) \
+        if line.barrier or (is_furniture(text) and not _is_column_heading(line)) \
+                or line.link_density > 0.6 or _is_labelled_link_row(line) \
                 or is_caption_marked(line) \
                 or is_photo_credit(text) or _is_dateline(text) \
                 or is_attachment_line(line, base_url) or _category_label(text) or is_file_name(text):
@@ -849,7 +872,8 @@ def extract_body(lines: list[Line], start: int, end: int, skip: set[int], title:
             continue
         kept.append(line)
     trailing_dates = []
-    while kept and _is_labelled_meta(meta_lines.get(kept[-1].index)):
+    while kept and (_is_labelled_meta(meta_lines.get(kept[-1].index))
+                    or _is_view_count_line(meta_lines.get(kept[-1].index))):
         trailing_dates[:0] = meta_lines[kept.pop().index].dates
     author, source, used = _tail_byline(kept)
     paragraphs = kept[: len(kept) - used]
@@ -861,6 +885,16 @@ def extract_body(lines: list[Line], start: int, end: int, skip: set[int], title:
             source = labelled_source(line.text)
             paragraphs.remove(line)
     return _Body(paragraphs, images, author, source, consumed, trailing_dates)
+
+
+def _is_column_heading(line: Line) -> bool:
+    """A category word heading a column of a data table in the text ("Lĩnh vực | Số thủ tục |
+    …" in the first row of three or more cells), not a bare label of the page's meta."""
+    if _norm(line.text) not in _BARE_CATEGORY_LABELS:
+        return False
+    cell = next((el for el in reversed(line.ancestors) if el.tag in ("td", "th")), None)
+    row = cell.getparent() if cell is not None else None
+    return row is not None and row.tag == "tr" and len(row) >= 3 and row.getprevious() is None
 
 
 _LINK_ROW_LABEL = re.compile(r"(?i)^(?:chia sẻ|share|tags?|thẻ|từ khóa|từ khoá)\s*[:：]\s*")
@@ -876,6 +910,11 @@ def _is_labelled_meta(ml: _MetaLine | None) -> bool:
     """A line that is only labelled dates ("Cập nhật: 13/03/2025"): meta, never text."""
     return ml is not None and bool(ml.dates) and ml.residue <= _META_RESIDUE_MAX \
         and all(hit.label in ("published", "modified") for hit in ml.dates)
+
+
+def _is_view_count_line(ml: _MetaLine | None) -> bool:
+    """A line that is only a view count ("Lượt xem: 356" under the text): meta, never text."""
+    return ml is not None and not ml.dates and ml.views is not None and ml.residue <= _META_RESIDUE_MAX
 
 
 def _gallery_after(lines: list[Line], end: int, base_url: str, images: list[dict]) -> list[dict]:
@@ -982,7 +1021,7 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
         return crumb
     selected = _select_text(root, family.category)
     if selected and len(selected[1]) <= 80 and not _is_title_crumb(selected[1], title) \
-            and not is_terminator(selected[1]):
+            and not is_terminator(selected[1]) and not _past_article_end(lines, title_index, selected[0]):
         return selected[1]
     crumb = _breadcrumb(crumbs.before(title_index), title) if title_index is not None else None
     if crumb:
@@ -1040,6 +1079,21 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
 
 
 _CATEGORY_AFTER_TEXT_LINES = 80
+
+
+def _past_article_end(lines: list[Line], title_index: int | None, el) -> bool:
+    """Whether ``el`` is read after the title and in another column of the layout (a sidebar
+    portlet's title that a profile selector matched, not the article's category): the two share
+    no ancestor within seven levels of the title, as in the walk up from the title."""
+    if title_index is None:
+        return False
+    holder = el if el.tag in BLOCK_TAGS else next((a for a in el.iterancestors() if a.tag in BLOCK_TAGS), el)
+    at = next((line.index for line in lines if line.element is holder or holder in line.ancestors), None)
+    if at is None or at <= title_index:
+        return False
+    title_ancestors = lines[title_index].ancestors
+    around = {holder, *holder.iterancestors()}
+    return sum(1 for a in title_ancestors if a in around) < len(title_ancestors) - 7
 
 
 _CRUMB_SEPARATOR = re.compile(r"\s+(?:>>|::|[/»>›|→])\s+|\s*[»›→]+\s*")

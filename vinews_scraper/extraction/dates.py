@@ -106,7 +106,12 @@ def _label_before(text: str, start: int, floor: int) -> str | None:
             key = (pos + len(label), len(label), kind)
             if best is None or key[:2] > best[:2]:
                 best = key
-    return best[2] if best else None
+    if best is None or (best[1] == len("ngày") and _RANGE_WORD_BEFORE.search(window, 0, best[0] - best[1])):
+        return None  # "từ ngày 02/11 đến ngày 06/11": the ends of a span of days, in any text
+    return best[2]
+
+
+_RANGE_WORD_BEFORE = re.compile(r"(?:^|\s)(?:từ|đến|tới|trước|sau|hết)\s*$")
 
 
 def _day_hits(text: str) -> list[tuple[int, int, date, tuple[int, int, int] | None]]:
