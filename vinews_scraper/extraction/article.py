@@ -23,7 +23,8 @@ from .cues import (AUTHOR_LABELS, BOX_TITLE_CLASS, CATEGORY_LABELS, CHROME_LINES
                    PUBLISHED_LABELS, SOURCE_LABELS, TERMINATORS, TITLE_CLASS, TOOL_LINKS, VIEW_LABELS, WEEKDAYS)
 from .dates import DateHit, find_dates, parse_machine_date
 from .decode import decode_html
-from .dom import BLOCK_TAGS, IMAGE_FILE_URL, Line, flatten, parse_html, remove_noise, select, text_of
+from .dom import (BLOCK_TAGS, CRUMB_SEPARATOR, HOME_WORDS, IMAGE_FILE_URL, NORM_STRIP, Line, flatten, is_path_line,
+                  parse_html, remove_noise, select, text_of)
 from .errors import ExtractionError
 from .images import collect_attachments, collect_images, is_attachment_line, is_caption_marked
 from .metadata import PageMetadata, read_metadata
@@ -75,11 +76,10 @@ def _ends_like_sentence(text: str) -> bool:
     return bool(_SENTENCE.search(text, max(0, len(text) - 2)))
 
 
-_NORM_STRIP = " .:;,!?-–—|»«[]()"
 
 
 def _norm(text: str) -> str:
-    return text.casefold().strip(_NORM_STRIP)
+    return text.casefold().strip(NORM_STRIP)
 
 
 _TERMINATOR_SET = frozenset(TERMINATORS)
@@ -174,7 +174,7 @@ _FURNITURE_PHRASE_MAX = max(map(len, _CHROME_SET | _BARE_LABELS | _BARE_CATEGORY
 def _phrase_norm(text: str) -> str | None:
     """``_norm(text)``, or None for a line longer than every listed phrase and label (casefold
     never shortens text, so its length alone rules it out): most lines skip the casefold."""
-    return _norm(text) if len(text.strip(_NORM_STRIP)) <= _FURNITURE_PHRASE_MAX else None
+    return _norm(text) if len(text.strip(NORM_STRIP)) <= _FURNITURE_PHRASE_MAX else None
 
 
 def _is_bare_label(text: str) -> bool:
@@ -1057,7 +1057,7 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
             if line.image is not None or i + 1 in meta_lines or is_furniture(text):
                 continue
             steps += 1
-            if _is_path_line(text):  # "Trang chủ » Tin tức » Nông nghiệp": links, but not a menu
+            if is_path_line(text, _PATH_LINE_MAX):  # "Trang chủ » Tin tức » Nông nghiệp": links, but not a menu
                 return _last_crumb(text, title)
             if line.barrier or len(text) > 120 or _ends_like_sentence(text) or _SITE_HEADER.search(text) \
                     or _PAGER_LINK.search(text) \
@@ -1096,13 +1096,12 @@ def _past_article_end(lines: list[Line], title_index: int | None, el) -> bool:
     return sum(1 for a in title_ancestors if a in around) < len(title_ancestors) - 7
 
 
-_CRUMB_SEPARATOR = re.compile(r"\s+(?:>>|::|[/»>›|→])\s+|\s*[»›→]+\s*")
 
 
 def _last_crumb(text: str, title: str | None = None) -> str | None:
     """The last part of a breadcrumb printed as one line ("Trang chủ / Tin nổi bật"), before the
     article's own title when the path ends in it."""
-    parts = [p for p in _CRUMB_SEPARATOR.split(text) if p and _norm(p) not in _HOME_WORDS]
+    parts = [p for p in CRUMB_SEPARATOR.split(text) if p and _norm(p) not in HOME_WORDS]
     if len(parts) > 1 and _is_title_crumb(parts[-1], title):
         parts.pop()
     return parts[-1] if parts and len(parts[-1]) <= 80 else None
@@ -1113,15 +1112,6 @@ _LETTER = re.compile(r"[^\W\d_]")
 _COUNTER_HEADING = re.compile(r"(?i)truy cập|online")  # "Thống kê truy cập": a sidebar's counter box
 _PAGER_LINK = re.compile(r"^\s*[«‹←]|[»›→]\s*$")  # "« Bài trước", "Bài sau »": a pager, not a heading
 _COUNTER_VALUE = re.compile(r"[:：]\s*\d[\d.,]*$")  # "Tất cả: 1.045.332": a counter's last row
-
-_HOME_WORDS = frozenset(("trang chủ", "home", "trang nhất", "trang chính"))
-
-
-def _is_path_line(text: str) -> bool:
-    """A breadcrumb printed as one line: the home page first, then parts between separators."""
-    first = _CRUMB_SEPARATOR.split(text, maxsplit=1)
-    return len(first) == 2 and _norm(first[0]) in _HOME_WORDS and len(text) <= _PATH_LINE_MAX
-
 
 _PATH_LINE_MAX = 300
 
@@ -1164,7 +1154,7 @@ def _breadcrumb(crumbs, title: str | None) -> str | None:
         if not items:
             own = _category_label(clean_text(text_of(el))) or clean_text(text_of(el))
             items = [own] if own and len(own) <= 80 else []
-        items = [t for t in items if _norm(t) not in _HOME_WORDS and not _is_title_crumb(t, title)
+        items = [t for t in items if _norm(t) not in HOME_WORDS and not _is_title_crumb(t, title)
                  and not t.startswith(_URL_STARTS)]
         if items and len(items[-1]) <= 80:
             return items[-1]

@@ -38,7 +38,6 @@ _CRUMB_MARKER = re.compile(
 _CRUMB_HINT = re.compile("bread|crumb|duong|cat|chuyen|path|vi-tri|vitri|rootline|sitemap")  # cheap test before _CRUMB_MARKER
 _RELATED_LIST = re.compile(r"cung-?chuyen-?muc|lien-?quan|related|tin-?khac")  # "tin-cung-chuyen-muc": not a path
 _TAG_BOX = re.compile(r"(?i)primary-tag|post-tag|article-tag|entry-tag|(^|\s)tags?(\s|$)")
-_PATH_SEPARATOR = re.compile(r"[»>›|]|(?<!\d)/|/(?!\d)")  # a slash between digits is a date's
 _CATEGORY_BOX = re.compile(r"(?i)\s*(chuyên mục|danh mục|categories|category)\s*:")
 _CATEGORY_LABEL = re.compile(r"(?i)(chuyên mục|danh mục|categor(ies|y))\s*:")
 _CENTER_CLASS = re.compile(r"(?i)(^|[\s_-])(text-center|center|aligncenter|centered)($|\s)")
@@ -233,16 +232,18 @@ def _is_photo_gallery(el: etree._Element, text: str, marker: str | None) -> bool
     return True
 
 
+def declared_size(img: etree._Element) -> int | None:
+    """The smaller of an image's declared width and height in pixels ("16", "16px"), if any."""
+    sizes = [int(found.group(1)) for found in (_SIZE.match(img.get(attr) or "") for attr in ("width", "height"))
+             if found]
+    return min(sizes) if sizes else None
+
+
 def _is_icon(img: etree._Element) -> bool:
     """An image whose declared width or height is icon-sized (a calendar or eye glyph before a
     date or view count): it stays inside its line."""
-    for attr in ("width", "height"):
-        value = img.get(attr)
-        if value:
-            size = _SIZE.match(value)
-            if size and int(size.group(1)) <= _ICON_SIZE:
-                return True
-    return False
+    size = declared_size(img)
+    return size is not None and size <= _ICON_SIZE
 
 
 @lru_cache(maxsize=8192)
@@ -280,10 +281,20 @@ def _may_name_category(text: str) -> bool:
     return "ục" in text or "ỤC" in text or "ategor" in text or "ATEGOR" in text
 
 
-def _path_like(text: str) -> bool:
-    """A short unclassed <nav> that reads as a breadcrumb: "Trang chủ / Tin tức / Văn hóa"."""
-    flat = " ".join(text.split())
-    return len(flat) <= 150 and flat.lower().startswith(("trang chủ", "home")) and bool(_PATH_SEPARATOR.search(flat))
+CRUMB_SEPARATOR = re.compile(r"\s+(?:>>|::|[/»>›|→])\s+|\s*[»›→]+\s*")
+HOME_WORDS = frozenset(("trang chủ", "home", "trang nhất", "trang chính"))
+NORM_STRIP = " .:;,!?-–—|»«[]()"  # around a phrase compared as a whole ("Trang chủ »")
+_NAV_PATH_MAX = 150  # characters of an unclassed <nav> read as a breadcrumb
+
+
+_HOME_THEN_SEPARATOR = re.compile(
+    r"(?i)[\s.:;,!?|»«\[\]()-]*(?:" + "|".join(HOME_WORDS) + r")\s*(?:>>|::|[/»>›|→])")
+
+
+def is_path_line(text: str, max_length: int) -> bool:
+    """A breadcrumb printed as one line ("Trang chủ / Tin tức / Văn hóa", "Home»Tin tức"): the
+    home page first, then parts between separators."""
+    return len(text) <= max_length and _HOME_THEN_SEPARATOR.match(text) is not None
 
 
 def _short_label(text: str) -> bool:
@@ -453,7 +464,7 @@ class _Flattener:
                     and not (self.headline and self.headline in " ".join(text.split()).casefold()):
                 self.flush(block, ctx)
                 if tag == "nav" or tag == "header" or role in _NAVIGATION_ROLES:
-                    self.crumbs.extend(_crumbs_inside(el) or ([el] if _path_like(text) else []))
+                    self.crumbs.extend(_crumbs_inside(el) or ([el] if is_path_line(" ".join(text.split()), _NAV_PATH_MAX) else []))
                 elif _may_name_category(text) and _CATEGORY_LABEL.search(text):
                     self.crumbs.extend(_category_box(el))
                 elif tag == "aside" and _short_label(text):

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from .cues import CAPTION_CLASS, DOCUMENT_EXTENSIONS
 from .dates import find_dates
-from .dom import Line, text_of
+from .dom import Line, declared_size, text_of
 from .text import clean_optional, clean_text, is_file_name
 from .urls import absolute_url
 from .views import find_view_count
@@ -26,7 +26,7 @@ _PLACEHOLDER = re.compile(r"(?i)(blank|placeholder|lazy|loading|spacer|grey|gray
                           r"|(^|/)(pix|pixel|1x1|clear|dot)\.(gif|png)(?=$|[?#])")  # a one-pixel "pix.gif"
 _LAZY_LOAD_CLASS = re.compile(r"(?i)lazy[-_]?load(ing|ed)?")
 _CAPTION_MAX = 400
-_LEADING_NUMBER = re.compile(r"\d+")
+_TINY = 60  # pixels: an image declared smaller than this is an icon, a button or a spacer
 _CAPTION_TABLE_TEXT = 600  # a table holding an image and its caption, not a page-layout table
 _SENTENCE_END = re.compile(r"[.!?…]$")
 
@@ -44,10 +44,9 @@ def image_src(img, base_url: str) -> str | None:
 
 def is_article_image(img, src: str) -> bool:
     """False for icons, logos, share buttons and tiny spacers."""
-    for attr in ("width", "height"):
-        value = _LEADING_NUMBER.match(img.get(attr) or "")
-        if value and int(value.group()) < 60:
-            return False
+    size = declared_size(img)
+    if size is not None and size < _TINY:
+        return False
     folder, _, name = urlsplit(src).path.rpartition("/")
     if _ICON_FOLDER.search(folder):
         return False
