@@ -35,6 +35,10 @@ from vinews_scraper.extraction.views import find_view_count
     ("10h30 ngày 5/3/2024", "2024-03-05T10:30:00+07:00", "10h30 ngày 5/3/2024", None),
     ("Đăng ngày 5 Tháng 3, 2026", "2026-03-05", "5 Tháng 3, 2026", "published"),
     ("T4, 08/04/2026 - 07:45", "2026-04-08T07:45:00+07:00", "T4, 08/04/2026 - 07:45", None),
+    # the portals' English pages
+    ("Friday, November 13, 2026, 4:45 PM", "2026-11-13T16:45:00+07:00", "Friday, November 13, 2026, 4:45 PM", None),
+    ("Friday, 17 Jul 2026 7:05 PM", "2026-07-17T19:05:00+07:00", "Friday, 17 Jul 2026 7:05 PM", None),
+    ("Posted on Sept. 8th, 2026", "2026-09-08", "Sept. 8th, 2026", "published"),
     # the ends of a span of days ("từ ngày … đến ngày …") are not labelled publish dates
     ("tạm ngừng tiếp nhận hồ sơ từ ngày 02/11/2026", "2026-11-02", "02/11/2026", None),
     ("từ ngày 02/11/2026 đến ngày 06/11/2026", "2026-11-02", "02/11/2026", None),
@@ -89,6 +93,8 @@ def test_machine_dates_in_other_formats_keep_their_clock(value, expected):
     ("Đang xem: 12", None),
     ("Tất cả: 993.006", None),
     ("Hội nghị xem xét 12 đề án", None),
+    ("View count: 2,051", 2051),
+    ("0 Views", 0),
 ])
 def test_view_counts_as_displayed_and_site_counters_ignored(text, count):
     found = find_view_count(text)
@@ -131,6 +137,11 @@ def test_source_lines_and_inline_authors():
     ("Trần Minh Khoa (Trung tâm Văn hóa - Thể thao và Truyền thông thị xã Điện Bàn)", True, False),
     ("Phan Thị Thu Hà - Trung tâm Văn hóa, Thông tin và Thể thao huyện Nam Đàn", True, False),
     ("Phan Thị Thu Hà - Người dân các xã trong huyện Nam Đàn tham gia lễ hội rất đông vui", False, False),
+    # units named in English on the portals' English pages
+    ("Department of Culture, Sports and Tourism", False, True),
+    ("Phu Quoc City Culture, Sports and Broadcasting Centre", False, True),
+    ("The festival opens at the Centre", False, False),
+    ("Print Back", True, False),
 ])
 def test_bare_bylines(text, name_like, office):
     assert (looks_like_name(text), is_office(text)) == (name_like, office)
@@ -141,7 +152,7 @@ def test_bare_bylines(text, name_like, office):
     ("In bài", True), ("Lượt xem:", True),
     # rows of tool links, but a path of navigation links is a breadcrumb
     ("In Email", True), ("In bài viết Đóng", True), ("In bài viết | Đóng cửa sổ", True), ("Print | Share | Zalo", True),
-    ("Trang chủ / Tin tức", False), ("In bài viết về Đóng Tàu", False),
+    ("Trang chủ / Tin tức", False), ("In bài viết về Đóng Tàu", False), ("Print Back", True),
     ("27 hộ", False), ("Kế hoạch số 12/KH-UBND", False), ("Năm 2026 huyện có 12 MB trạm phát sóng", False),
 ])
 def test_page_furniture_lines(text, furniture):

@@ -1165,11 +1165,14 @@ _URL_STARTS = ("http://", "https://", "www.")  # "Đường dẫn bài viết: h
 
 
 def _is_title_crumb(item: str, title: str | None) -> bool:
-    """The breadcrumb's current item: the title, or the title cut short ("Tập trung triển khai…")."""
+    """The breadcrumb's current item: the title, or the title cut short ("Tập trung triển khai…",
+    with an ellipsis or at least half of it), not a category that the title begins with
+    ("Investment Promotion" before "Investment promotion conference draws…")."""
     if not title:
         return False
     folded, whole = item.casefold().rstrip(" .…"), title.casefold()
-    return folded == whole or (len(folded) >= 20 and whole.startswith(folded))
+    return folded == whole or (len(folded) >= 20 and whole.startswith(folded) and (
+        item.rstrip().endswith(("…", "...")) or len(folded) >= len(whole) / 2))
 
 
 def _body_html(paragraphs: list[Line]) -> str:

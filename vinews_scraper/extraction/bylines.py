@@ -87,8 +87,23 @@ def labelled_source(text: str) -> str | None:
 
 
 def is_office(text: str) -> bool:
-    """True for an office or unit name used as a byline ("Văn phòng HĐND-UBND huyện", "BBT")."""
-    return bool(_OFFICE.match(text)) and len(text) <= 90 and not _SENTENCE_END.search(text.rstrip("."))
+    """True for an office or unit name used as a byline ("Văn phòng HĐND-UBND huyện", "BBT", and
+    on the portals' English pages "Department of Culture, Sports and Tourism", "Phu Quoc City
+    Culture, Sports and Broadcasting Centre")."""
+    if len(text) > 90 or _SENTENCE_END.search(text.rstrip(".")):
+        return False
+    return bool(_OFFICE.match(text)) or _is_english_unit(text)
+
+
+_ENGLISH_UNIT_START = re.compile(r"^(?:Department|Office|Board|Bureau|Committee) of ")
+_ENGLISH_UNIT_END = re.compile(r"\s(?:Centre|Center|Department|Committee|Office|Board|Bureau|Agency|Newspaper|Station)$")
+
+
+def _is_english_unit(text: str) -> bool:
+    """A unit's English name: starts or ends with a unit noun, every long word capitalised."""
+    if not (_ENGLISH_UNIT_START.match(text) or _ENGLISH_UNIT_END.search(text)):
+        return False
+    return all(word[0].isupper() for word in re.findall(r"[^\W\d_][\w'’-]*", text) if len(word) > 3)
 
 
 _NAME_WITH_UNIT = re.compile(r"([^()]{3,40}?)\s*\(([^()]{3,120})\)")

@@ -32,7 +32,7 @@ ENGLISH_WEEKDAYS = WEEKDAYS[-7:]
 VIEW_LABELS = (
     "lượt truy cập bài viết", "lượt truy cập bài",  # Joomla's article hits; "lượt truy cập" alone is the site's
     "số lần xem", "số lượt xem", "lượt xem", "lần xem", "lượt đọc", "số lần đọc", "đã xem",
-    "lượt view", "views", "view", "xem", "hits", "visibility", "remove_red_eye", "👁️", "👁",
+    "lượt view", "view count", "views", "view", "xem", "hits", "visibility", "remove_red_eye", "👁️", "👁",
 )
 # Site-wide counters: never an article's view count.
 SITE_COUNTER_WORDS = (
@@ -76,7 +76,7 @@ TOOL_LINKS = (
 CHROME_LINES = (
     "in bài", "in bài viết", "bản in", "in trang", "gửi email", "gửi bài viết", "gửi cho bạn bè",
     "quay lại", "trở về", "về đầu trang", "lên đầu trang", "đầu trang", "chia sẻ", "chia sẻ:", "share",
-    "tweet", "facebook", "zalo", "email", "print", "lưu bài", "lưu tin", "đóng cửa sổ", "đóng", "trở lại",
+    "tweet", "facebook", "zalo", "email", "print", "back", "lưu bài", "lưu tin", "đóng cửa sổ", "đóng", "trở lại",
     "xem tiếp", "tải về", "tải xuống", "đính kèm", "file đính kèm", "tệp đính kèm", "tài liệu đính kèm",
     "xem chi tiết trong file đính kèm", "chi tiết thông báo tại đây", "a- a a+", "a a a",
     "tăng tương phản", "giảm tương phản", "nghe đọc bài", "đọc bài", "cỡ chữ", "font size",

@@ -27,6 +27,16 @@ _MONTH_NAMES = {"một": 1, "giêng": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4
 _MONTH_FIRST = re.compile(r"(?i)tháng\s+(\d{1,2})\s+(\d{1,2})\s*,\s*(\d{4})(?!\d)")
 _NAMED_MONTH = re.compile(
     r"(?i)tháng\s+(" + "|".join(sorted(_MONTH_NAMES, key=len, reverse=True)) + r")\s+(\d{1,2})\s*,\s*(\d{4})(?!\d)")
+_ENGLISH_MONTHS = {name: number for number, names in enumerate((
+    ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
+    ("july", "jul"), ("august", "aug"), ("september", "sept", "sep"), ("october", "oct"), ("november", "nov"),
+    ("december", "dec")), start=1) for name in names}
+_ENGLISH_MONTH = "|".join(sorted(_ENGLISH_MONTHS, key=len, reverse=True))
+# English pages of the portals: "November 13, 2026", "Sept. 8th, 2026", "17 Jul 2026".
+_ENGLISH_MONTH_FIRST = re.compile(
+    rf"(?i)(?<![a-z])({_ENGLISH_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s*(\d{{4}})(?!\d)")
+_ENGLISH_DAY_FIRST = re.compile(
+    rf"(?i)(?<![\d/.\-])(\d{{1,2}})(?:st|nd|rd|th)?\s+({_ENGLISH_MONTH})\.?\s*,?\s*(\d{{4}})(?!\d)")
 _TIME = re.compile(
     r"(?i)(?<![\d:/.])(\d{1,2})\s*(?::|h|giờ)\s*(\d{2})(?:\s*(?::|phút)\s*(\d{2}))?(?:\s*phút)?"
     r"(?:\s*(sáng|chiều|tối|trưa|a\.?m\.?|p\.?m\.?|sa|ch)(?:(?![a-zà-ỹ])|(?-i:(?<=AM|PM|SA|CH)(?=[A-ZĐ]))))?(?![\d/])"
@@ -42,7 +52,8 @@ _LABEL_WINDOW = 48
 _MACHINE_DATE_MAX = 64  # a machine-readable date is short; longer metadata text is not one
 _WORD = re.compile(r"[a-zà-ỹ]{2,}")
 # A cheap test before the date patterns: D/M, D-M, D.M, "D tháng", "YYYY-M" (all need a digit).
-_DATE_LIKE = re.compile(r"(?i)\d(?:\s*[/.\-]\s*\d|\s+(?:tháng|thg)|\d{3}-\d)|tháng\s")
+_DATE_LIKE = re.compile(r"(?i)\d(?:\s*[/.\-]\s*\d|\s+(?:tháng|thg)|\d{3}-\d)|tháng\s"
+                        r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d|\d\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
 _DIGIT = re.compile(r"\d")
 
 
@@ -134,6 +145,14 @@ def _day_hits(text: str) -> list[tuple[int, int, date, tuple[int, int, int] | No
             add(m, day)
     for m in _NAMED_MONTH.finditer(text):
         day = _valid_day(int(m.group(3)), _MONTH_NAMES[m.group(1).lower()], int(m.group(2)))
+        if day:
+            add(m, day)
+    for m in _ENGLISH_MONTH_FIRST.finditer(text):
+        day = _valid_day(int(m.group(3)), _ENGLISH_MONTHS[m.group(1).lower()], int(m.group(2)))
+        if day:
+            add(m, day)
+    for m in _ENGLISH_DAY_FIRST.finditer(text):
+        day = _valid_day(int(m.group(3)), _ENGLISH_MONTHS[m.group(2).lower()], int(m.group(1)))
         if day:
             add(m, day)
     for m in _DMY.finditer(text):
@@ -235,8 +254,8 @@ def parse_machine_date(value: str | None) -> str | None:
         return None
     value = value.strip()[:_MACHINE_DATE_MAX]
     hits = _day_hits(value)
-    if hits and hits[0][0] == 0:
-        _, _, day, clock = hits[0]
+    if hits and hits[0][0] == 0 and (hits[0][3] is not None or not _TIME.search(value, hits[0][1])):
+        _, _, day, clock = hits[0]  # a day, with its clock if the pattern took it (a clock apart: below)
         return format_value(day, clock)
     parsed = _iso_or_rfc2822(value)
     if parsed is None:

@@ -15,7 +15,7 @@ from .views import find_view_count
 
 _ICON = re.compile(r"(?i)(icon|logo|spacer|blank|pixel|button|btn|banner|bullet|arrow|share|chia-?se|print|"
                    r"facebook|zalo|twitter|email|rss|loading|avatar|emoji|flag|captcha|rating|star)"
-                   r"|(^|[-_./])(calendar|clock|eye|time|date|views?|user|comment)([-_.]|$)")
+                   r"|(^|[-_./])(calendar|clock|eye|time|date|views?|user|comment|fb|tw|gplus)([-_.]|$)")  # "fb.gif"
 _DOCUMENT_EXTENSION = re.compile("|".join(re.escape(ext) for ext in DOCUMENT_EXTENSIONS), re.I)
 _ICON_FOLDER = re.compile(r"(?i)/icons?(/|$)")  # a theme's /images/icons/ folder
 # A document type's icon beside an attachment link ("icpdf.png", "word.gif", "ic-xlsx.svg").
