@@ -31,12 +31,10 @@ _ENGLISH_MONTHS = {name: number for number, names in enumerate((
     ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
     ("july", "jul"), ("august", "aug"), ("september", "sept", "sep"), ("october", "oct"), ("november", "nov"),
     ("december", "dec")), start=1) for name in names}
-_ENGLISH_MONTH = "|".join(sorted(_ENGLISH_MONTHS, key=len, reverse=True))
-# English pages of the portals: "November 13, 2026", "Sept. 8th, 2026", "17 Jul 2026".
-_ENGLISH_MONTH_FIRST = re.compile(
-    rf"(?i)(?<![a-z])({_ENGLISH_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s*(\d{{4}})(?!\d)")
-_ENGLISH_DAY_FIRST = re.compile(
-    rf"(?i)(?<![\d/.\-])(\d{{1,2}})(?:st|nd|rd|th)?\s+({_ENGLISH_MONTH})\.?\s*,?\s*(\d{{4}})(?!\d)")
+# English pages of the portals: "November 13, 2026", "Sept. 8th, 2026", "17 Jul 2026". The patterns
+# take any run of ASCII letters, and _ENGLISH_MONTHS decides: cheaper than an alternation of names.
+_ENGLISH_MONTH_FIRST = re.compile(r"(?<![A-Za-z])([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?\s*,?\s*(\d{4})(?!\d)")
+_ENGLISH_DAY_FIRST = re.compile(r"(?<![\d/.\-])(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?\s*,?\s*(\d{4})(?!\d)")
 _TIME = re.compile(
     r"(?i)(?<![\d:/.])(\d{1,2})\s*(?::|h|giờ)\s*(\d{2})(?:\s*(?::|phút)\s*(\d{2}))?(?:\s*phút)?"
     r"(?:\s*(sáng|chiều|tối|trưa|a\.?m\.?|p\.?m\.?|sa|ch)(?:(?![a-zà-ỹ])|(?-i:(?<=AM|PM|SA|CH)(?=[A-ZĐ]))))?(?![\d/])"
@@ -52,8 +50,9 @@ _LABEL_WINDOW = 48
 _MACHINE_DATE_MAX = 64  # a machine-readable date is short; longer metadata text is not one
 _WORD = re.compile(r"[a-zà-ỹ]{2,}")
 # A cheap test before the date patterns: D/M, D-M, D.M, "D tháng", "YYYY-M" (all need a digit).
-_DATE_LIKE = re.compile(r"(?i)\d(?:\s*[/.\-]\s*\d|\s+(?:tháng|thg)|\d{3}-\d)|tháng\s"
-                        r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d|\d\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+_DATE_LIKE = re.compile(r"(?i)\d(?:\s*[/.\-]\s*\d|\s+(?:tháng|thg)|\d{3}-\d)|tháng\s")
+_ENGLISH_DATE_LIKE = re.compile(r"[A-Za-z]\.?\s+\d{1,2}(?:st|nd|rd|th)?\s*,?\s*\d{4}|\d\s+[A-Za-z]{3}")
+_ACCENTED = re.compile(r"[À-ỹ]")  # Vietnamese text (and accented Latin): no English dates looked for
 _DIGIT = re.compile(r"\d")
 
 
@@ -125,6 +124,12 @@ def _label_before(text: str, start: int, floor: int) -> str | None:
 _RANGE_WORD_BEFORE = re.compile(r"(?:^|\s)(?:từ|đến|tới|trước|sau|hết)\s*$")
 
 
+def _may_hold_english_date(text: str) -> bool:
+    """A line of an English page with a month-name date: tested only on lines without accented
+    letters, so that Vietnamese text pays one scan to its first accent."""
+    return not _ACCENTED.search(text) and _ENGLISH_DATE_LIKE.search(text) is not None
+
+
 def _day_hits(text: str) -> list[tuple[int, int, date, tuple[int, int, int] | None]]:
     """(start, end, day, clock-if-part-of-the-match) for every date in ``text``."""
     hits = []
@@ -147,14 +152,17 @@ def _day_hits(text: str) -> list[tuple[int, int, date, tuple[int, int, int] | No
         day = _valid_day(int(m.group(3)), _MONTH_NAMES[m.group(1).lower()], int(m.group(2)))
         if day:
             add(m, day)
-    for m in _ENGLISH_MONTH_FIRST.finditer(text):
-        day = _valid_day(int(m.group(3)), _ENGLISH_MONTHS[m.group(1).lower()], int(m.group(2)))
-        if day:
-            add(m, day)
-    for m in _ENGLISH_DAY_FIRST.finditer(text):
-        day = _valid_day(int(m.group(3)), _ENGLISH_MONTHS[m.group(2).lower()], int(m.group(1)))
-        if day:
-            add(m, day)
+    if _may_hold_english_date(text):
+        for m in _ENGLISH_MONTH_FIRST.finditer(text):
+            month = _ENGLISH_MONTHS.get(m.group(1).lower())
+            day = month and _valid_day(int(m.group(3)), month, int(m.group(2)))
+            if day:
+                add(m, day)
+        for m in _ENGLISH_DAY_FIRST.finditer(text):
+            month = _ENGLISH_MONTHS.get(m.group(2).lower())
+            day = month and _valid_day(int(m.group(3)), month, int(m.group(1)))
+            if day:
+                add(m, day)
     for m in _DMY.finditer(text):
         day = _valid_day(int(m.group(4)), int(m.group(3)), int(m.group(1)))
         if day:
@@ -184,7 +192,7 @@ def _offset(text: str) -> timezone:
 
 def find_dates(text: str) -> list[DateHit]:
     """Every date printed in ``text``, with its clock time when one stands next to it."""
-    if not text or not _DIGIT.search(text) or not _DATE_LIKE.search(text):
+    if not text or not _DIGIT.search(text) or not (_DATE_LIKE.search(text) or _may_hold_english_date(text)):
         return []
     day_hits = _day_hits(text)
     if not day_hits:
