@@ -234,9 +234,13 @@ def _is_photo_gallery(el: etree._Element, text: str, marker: str | None) -> bool
 
 def declared_size(img: etree._Element) -> int | None:
     """The smaller of an image's declared width and height in pixels ("16", "16px"), if any."""
-    sizes = [int(found.group(1)) for found in (_SIZE.match(img.get(attr) or "") for attr in ("width", "height"))
-             if found]
-    return min(sizes) if sizes else None
+    smallest = None
+    for attr in ("width", "height"):
+        value = img.get(attr)
+        found = _SIZE.match(value) if value else None
+        if found and (smallest is None or int(found.group(1)) < smallest):
+            smallest = int(found.group(1))
+    return smallest
 
 
 def _is_icon(img: etree._Element) -> bool:
