@@ -306,6 +306,18 @@ def _select_text(root, selectors: tuple[str, ...]) -> tuple[object, str] | None:
     return None
 
 
+def _select_longest(root, selectors: tuple[str, ...]) -> tuple[object, str] | None:
+    """The element with the most text among those the first matching selector finds: a
+    content selector also matches a notice or an intro box of the same kind (a Liferay page's
+    "Cổng thông tin đã ngừng cập nhật" web content above the article's)."""
+    for selector in selectors:
+        found = [(el, clean_text(text_of(el))) for el in select(root, selector)]
+        found = [(el, text) for el, text in found if text]
+        if found:
+            return max(found, key=lambda pair: len(pair[1]))
+    return None
+
+
 def _glued_date(ml: _MetaLine) -> DateHit | None:
     """A date glued to the end of a title line: "…19/02/2017)01/03/2017 15:02:43" (with a clock
     time) or "… HỌP THỨ HAI (Cập nhật: 21/02/2024)" (labelled)."""
@@ -459,7 +471,7 @@ def find_container(lines: list[Line], root, family: Family, marked_body=None) ->
     the paragraphs wins over an ancestor that also holds teaser lists. ``marked_body`` is the
     block the page itself marks as its article body (``marked_article_body``), if any.
     """
-    selected = _select_text(root, family.content)
+    selected = _select_longest(root, family.content)
     if selected and len(selected[1]) >= 80:
         return selected[0], True
     if marked_body is not None:
@@ -1111,7 +1123,7 @@ _YOU_ARE_HERE = re.compile(r"(?i)\s*(?:bạn đang ở|vị trí|you are here)\s
 _LETTER = re.compile(r"[^\W\d_]")
 _COUNTER_HEADING = re.compile(r"(?i)truy cập|online")  # "Thống kê truy cập": a sidebar's counter box
 _PAGER_LINK = re.compile(r"^\s*[«‹←]|[»›→]\s*$")  # "« Bài trước", "Bài sau »": a pager, not a heading
-_COUNTER_VALUE = re.compile(r"[:：]\s*\d[\d.,]*$")  # "Tất cả: 1.045.332": a counter's last row
+_COUNTER_VALUE = re.compile(r"[:：]\s*\+?\d[\d .,()-]*$")  # "Tất cả: 1.045.332", "Đường dây nóng: 0293.3948 123"
 
 _PATH_LINE_MAX = 300
 

@@ -211,9 +211,10 @@ class MarkerTraits(NamedTuple):
     centered: bool
     italic: bool
     right: bool  # right-aligned by a utility class ("text-end", "text-right")
+    today: bool  # today's date in the page header ("homnay", "today-date"), a <span> as well as a block
 
 
-_NO_TRAITS = MarkerTraits(False, False, False, False, False)
+_NO_TRAITS = MarkerTraits(False, False, False, False, False, False)
 
 
 def _is_photo_gallery(el: etree._Element, text: str, marker: str | None) -> bool:
@@ -260,6 +261,7 @@ def _marker_traits(marker: str) -> MarkerTraits:
         centered="center" in lowered and bool(_CENTER_CLASS.search(marker)),
         italic="italic" in lowered and bool(_ITALIC_CLASS.search(marker)),
         right=("right" in lowered or "end" in lowered) and bool(_RIGHT_CLASS.search(marker)),
+        today=any(fragment in lowered for fragment in CHROME_CLASS_FRAGMENTS),
     )
 
 
@@ -460,7 +462,7 @@ class _Flattener:
         elif traits.tag_box:
             self.tag_boxes.append((el, len(self.lines)))
         role = (el.get("role") or el.get("data-role")) if region else None
-        if self.skip_chrome and (marker and is_block or tag in CHROME_TAGS or tag == "header"
+        if self.skip_chrome and (marker and (is_block or traits.today) or tag in CHROME_TAGS or tag == "header"
                                  or role in CHROME_ROLES) and _is_chrome_element(el, marker, role):
             text = text_of(el)
             if len(text) <= 0.5 * self.total_text and not _is_view_counter(text) \
