@@ -616,14 +616,15 @@ def _inside(line: Line, container) -> bool:
     return line.element is container or container in line.ancestors
 
 
-def _date_candidates(meta_lines: dict[int, _MetaLine], anchor: int | None, lines: list[Line]):
+def _date_candidates(meta_lines: dict[int, _MetaLine], anchor: int | None, lines: list[Line], prose_start: int):
     """Meta lines scored by how surely they carry the article's own date.
 
     A date in running text ("Ngày 8/01/2019, Ủy ban …") is not the article's date; a line qualifies
     when it is mostly date, time, view-count and label words, or when the date is glued to the end
     of the title line (WebSphere portals). When the title stands in an ``<article>``, an unlabelled
     date outside it (today's date in the page's top bar) is not the article's, and neither is one
-    in a table of dated rows (a work schedule in the text).
+    in a table of dated rows (a work schedule in the text) or one on a labelled field line after
+    the text has begun (``prose_start``: "Thời gian: …, ngày 15 tháng 4").
     """
     article = None
     if anchor is not None and anchor < len(lines):
@@ -635,7 +636,10 @@ def _date_candidates(meta_lines: dict[int, _MetaLine], anchor: int | None, lines
             continue
         if ml.residue > _META_RESIDUE_MAX and not (index == anchor and _glued_date(ml)):
             continue
-        if dated_tables and not any(hit.label for hit in ml.dates) \
+        labelled = any(hit.label for hit in ml.dates)
+        if not labelled and anchor is not None and anchor < prose_start < index and _FIELD_LABEL.match(ml.line.text):
+            continue  # an event's time in the text, not the article's
+        if dated_tables and not labelled \
                 and any(el in dated_tables for el in ml.line.ancestors):
             continue
         score = 0.0
@@ -653,7 +657,7 @@ def _date_candidates(meta_lines: dict[int, _MetaLine], anchor: int | None, lines
             score -= 1.5
         if ml.views is not None:
             score += 3
-        if ml.line.link_density > 0.5:
+        if ml.line.link_density > 0.5 and _date_in_link(ml):
             score -= 4
         if ml.line.barrier:
             score -= 10
@@ -666,6 +670,14 @@ def _date_candidates(meta_lines: dict[int, _MetaLine], anchor: int | None, lines
 
 
 _DATED_ROWS = 3
+_FIELD_LABEL = re.compile(r"^[^\W\d_][^\d:：]{1,28}[:：]")  # "Thời gian:", "Địa điểm:" before a value
+
+
+def _date_in_link(ml: _MetaLine) -> bool:
+    """Whether one of the line's dates is a link's text (a dated item of a related list), not
+    printed beside share links ("08:15 25/04/2025 Facebook Zalo")."""
+    links = [text_of(a) for a in ml.line.element.iter("a")]
+    return any(ml.line.text[hit.start:hit.end] in link for hit in ml.dates for link in links) or not links
 
 
 def _dated_row_tables(meta_lines: dict[int, _MetaLine]) -> set:
@@ -1242,7 +1254,8 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool,
         start = title_index + 1
 
     anchor = title_index if title_index is not None else start
-    candidates = _date_candidates(meta_lines, anchor, lines)
+    prose_start = _first_prose(lines, anchor)
+    candidates = _date_candidates(meta_lines, anchor, lines, prose_start)
     published = modified = None
     view_count = None
     meta_author = None
@@ -1258,7 +1271,6 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool,
                 skip.add(own_line.line.index)
         if modified is None:
             modified = _separate_update_date(candidates, chosen, published)
-    prose_start = _first_prose(lines, anchor)
     for score, index, ml in candidates:
         if abs(index - anchor) <= 10 and not ml.line.barrier and ml.residue <= _META_RESIDUE_MAX \
                 and (index < prose_start or ml.views is not None
