@@ -335,7 +335,7 @@ _CATEGORY_LABEL = re.compile(
 
 
 _INLINE_CATEGORY = re.compile(
-    r"(?i)(?:^|[|·•–—-]\s*)(?:" + "|".join(re.escape(label) for label in CATEGORY_LABELS)
+    r"(?i)(?:^|[|·•–—-]\s*|\s)(?:" + "|".join(re.escape(label) for label in CATEGORY_LABELS)
     + r")\s*[:：]\s*([^|·•]{2,80}?)\s*(?=$|[|·•])")
 
 
