@@ -342,13 +342,23 @@ _INLINE_CATEGORY = re.compile(
 def _inline_category(text: str) -> str | None:
     """A category named inside a meta line ("Ngày 24/03/2024 · Chuyên mục: Người cao tuổi")."""
     m = _INLINE_CATEGORY.search(text) if len(text) <= 200 else None
-    return m.group(1).strip() if m else None
+    return _before_meta(m.group(1)) if m else None
 
 
 def _category_label(text: str) -> str | None:
     """The category named by a "Chuyên mục: X" line."""
     m = _CATEGORY_LABEL.match(text)
-    return m.group(1).strip() if m else None
+    return _before_meta(m.group(1)) if m else None
+
+
+def _before_meta(value: str) -> str | None:
+    """A category value up to the date or view count printed after it on the same line
+    ("Chuyên mục: Văn hóa - Xã hội Thứ Hai, ngày 9 tháng 3 năm 2026 - 14:05 Lượt xem: 0")."""
+    cuts = [hit.start for hit in find_dates(value)[:1]]
+    views = find_view_count(value)
+    if views:
+        cuts.append(views[1])
+    return value[:min(cuts, default=len(value))].strip(" -–—|·•,") or None
 
 
 def _title_class_score(line: Line) -> float:
@@ -957,6 +967,23 @@ def _gallery_after(lines: list[Line], end: int, base_url: str, images: list[dict
     return [image for image in collect_images(lines, end, stop, base_url)[0] if image["src"] not in seen]
 
 
+def _text_after_gallery(lines: list[Line], end: int, container) -> int:
+    """Where the text ends when it goes on after photos set just after the content block, in a
+    sibling block (TYPO3's text-and-media elements after the article body): past the photos and
+    their captions and the text after them, while it stays in the block's parent and reads as
+    text; ``end`` when no running text follows the photos."""
+    parent = container.getparent() if container is not None else None
+    stop = end
+    while stop < len(lines) and not lines[stop].barrier and (lines[stop].image is not None or is_caption_marked(lines[stop])):
+        stop += 1
+    if parent is None or stop == end or stop == len(lines) or not _is_running_text(lines[stop]):
+        return end
+    while stop < len(lines) and parent in lines[stop].ancestors and lines[stop].image is None \
+            and not lines[stop].barrier and not is_terminator(lines[stop].text) and not is_furniture(lines[stop].text):
+        stop += 1
+    return stop
+
+
 def _opens_itself(image) -> bool:
     """A photo not in a link, or in one to an image file (a gallery's full size), unlike a
     button's icon ("javascript:history.back()") or a banner linking to another page."""
@@ -1248,6 +1275,7 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool,
     between_blocks = set(range(start, end)).difference(inside)  # ads and embeds between twin blocks
     while end < len(lines) and _is_loose_text(lines[end]):
         end += 1
+    end = _text_after_gallery(lines, end, container)
     if title_index is not None and start <= title_index < end:
         start = title_index + 1
     elif title_index is not None and title_index < start and _lead_between(lines, title_index, start):
