@@ -659,10 +659,12 @@ def _date_candidates(meta_lines: dict[int, _MetaLine], anchor: int | None, lines
                 score += 10 - abs(distance) * (0.6 if distance > 0 else 1.0)
             else:
                 score -= 5
-        if any(hit.label for hit in ml.dates):
+        if labelled:
             score += 5
         elif article is not None and article not in ml.line.ancestors:
             score -= 10
+        elif anchor is not None and index < anchor and _navigation_between(lines, index, anchor):
+            score -= 6  # today's date in the page's top bar, above the menu or breadcrumb
         if all(hit.label == "modified" for hit in ml.dates):
             score -= 1.5
         if ml.views is not None:
@@ -680,6 +682,12 @@ def _date_candidates(meta_lines: dict[int, _MetaLine], anchor: int | None, lines
 
 
 _DATED_ROWS = 3
+
+
+def _navigation_between(lines: list[Line], first: int, last: int) -> bool:
+    """Whether a breadcrumb or a row of links stands between two lines: the first is in the
+    page's header, not in the article's."""
+    return any(line.link_density > 0.5 or is_path_line(line.text, _PATH_LINE_MAX) for line in lines[first + 1:last])
 _FIELD_LABEL = re.compile(r"^[^\W\d_][^\d:：]{1,28}[:：]")  # "Thời gian:", "Địa điểm:" before a value
 
 
@@ -1105,6 +1113,8 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
             line = lines[i]
             i -= 1
             text = line.text
+            if line.image is not None and not _opens_itself(line.image):
+                break  # a banner linking to another page: a sidebar's, above the title in reading order
             if line.image is not None or i + 1 in meta_lines or is_furniture(text):
                 continue
             steps += 1
