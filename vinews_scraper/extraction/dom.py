@@ -165,6 +165,9 @@ def _token_is_chrome(token: str, words: list[str]) -> bool:
     return any(first + second in CHROME_CLASS_WORDS for first, second in zip(words, words[1:]))
 
 
+_COMPONENT_PARTS = frozenset(("card-header", "card-footer", "panel-heading", "panel-footer"))  # Bootstrap's
+
+
 @lru_cache(maxsize=8192)
 def is_chrome_marker(marker: str) -> bool:
     """True for class/id names of menus, sidebars, footers, related lists, counters…
@@ -175,6 +178,8 @@ def is_chrome_marker(marker: str) -> bool:
     """
     chrome = content = False
     for token in marker.lower().split():
+        if token in _COMPONENT_PARTS:  # "card-footer" is a part of a card, not the page's footer
+            continue
         words = _CLASS_WORD_SPLIT.split(token)
         if _token_is_chrome(token, words):
             chrome = True
