@@ -633,8 +633,9 @@ def _date_candidates(meta_lines: dict[int, _MetaLine], anchor: int | None, lines
     when it is mostly date, time, view-count and label words, or when the date is glued to the end
     of the title line (WebSphere portals). When the title stands in an ``<article>``, an unlabelled
     date outside it (today's date in the page's top bar) is not the article's, and neither is one
-    in a table of dated rows (a work schedule in the text) or one on a labelled field line after
-    the text has begun (``prose_start``: "Thời gian: …, ngày 15 tháng 4").
+    in a table of dated rows (a work schedule in the text) or one on a labelled field line or in
+    a list item after the text has begun (``prose_start``: "Thời gian: …, ngày 15 tháng 4", a
+    "Tin xem nhiều" list).
     """
     article = None
     if anchor is not None and anchor < len(lines):
@@ -647,8 +648,9 @@ def _date_candidates(meta_lines: dict[int, _MetaLine], anchor: int | None, lines
         if ml.residue > _META_RESIDUE_MAX and not (index == anchor and _glued_date(ml)):
             continue
         labelled = any(hit.label for hit in ml.dates)
-        if not labelled and anchor is not None and anchor < prose_start < index and _FIELD_LABEL.match(ml.line.text):
-            continue  # an event's time in the text, not the article's
+        if not labelled and anchor is not None and anchor < prose_start < index and (
+                _FIELD_LABEL.match(ml.line.text) or any(el.tag == "li" for el in ml.line.ancestors[-2:])):
+            continue  # an event's time in the text, or an item of a list after it, not the article's
         if dated_tables and not labelled \
                 and any(el in dated_tables for el in ml.line.ancestors):
             continue
@@ -830,12 +832,15 @@ def _tail_byline(candidates: list[Line]) -> tuple[str | None, str | None, int]:
 
 def _name_then_unit(pair: list[Line]) -> bool:
     """A bold name, then its unit, in one paragraph split by <br> ("<b>Trần Minh Luân</b><br>Trung
-    tâm Văn hóa, Thông tin và Thể thao huyện Long Mỹ"): a two-line byline however long the unit."""
+    tâm Văn hóa, Thông tin và Thể thao huyện Long Mỹ"), or a name paragraph and the unit's
+    paragraph right after it: a two-line byline however long the unit."""
     if len(pair) != 2:
         return False
     name, unit = pair
-    return name.element is unit.element and name.bold and len(name.text) <= 40 and looks_like_name(name.text) \
-        and is_office(unit.text) and not labelled_author(unit.text)
+    if not (len(name.text) <= 40 and looks_like_name(name.text) and is_office(unit.text)
+            and not labelled_author(unit.text)):
+        return False
+    return (name.element is unit.element and name.bold) or name.element.getnext() is unit.element
 
 
 def _is_bare_byline(line: Line) -> bool:
@@ -1075,7 +1080,7 @@ def _byline_cells(lines: list[Line], begin: int, stop: int | None = None) -> tup
 
 def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: PageMetadata,
                   root, crumbs, family: Family, title: str | None) -> str | None:
-    crumb = _breadcrumb(crumbs.regions, title)
+    crumb = _breadcrumb(_nearest_first(lines, crumbs.regions, title_index), title)
     if crumb:
         return crumb
     selected = _select_text(root, family.category)
@@ -1141,6 +1146,23 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
 
 
 _CATEGORY_AFTER_TEXT_LINES = 80
+
+
+def _nearest_first(lines: list[Line], regions: list, title_index: int | None) -> list:
+    """Category regions, those read just before the title first: a category heading right above
+    the title ("Tin Tức huyện Vị Thủy") is more precise than a breadcrumb further up that stops
+    at the section ("Trang chủ | Tin tức"); the others keep their order."""
+    if title_index is None or len(regions) < 2:
+        return regions
+    members = set(regions)
+    outermost = {r: next((a for a in reversed(list(r.iterancestors())) if a in members), r) for r in regions}
+    first_line = {}
+    for line in lines[:title_index]:
+        for region in set(outermost.values()):
+            if region not in first_line and (line.element is region or region in line.ancestors):
+                first_line[region] = line.index
+    before = sorted((r for r in regions if outermost[r] in first_line), key=lambda r: -first_line[outermost[r]])
+    return before + [r for r in regions if outermost[r] not in first_line]
 
 
 def _past_article_end(lines: list[Line], title_index: int | None, el) -> bool:

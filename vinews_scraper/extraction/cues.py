@@ -77,7 +77,7 @@ CHROME_LINES = (
     "in bài", "in bài viết", "bản in", "in trang", "gửi email", "gửi bài viết", "gửi cho bạn bè",
     "quay lại", "trở về", "về đầu trang", "lên đầu trang", "đầu trang", "chia sẻ", "chia sẻ:", "share",
     "tweet", "facebook", "zalo", "email", "print", "back", "lưu bài", "lưu tin", "đóng cửa sổ", "đóng", "trở lại",
-    "xem tiếp", "tải về", "tải xuống", "đính kèm", "file đính kèm", "tệp đính kèm", "tài liệu đính kèm",
+    "xem tiếp", "đọc thêm", "tải về", "tải xuống", "đính kèm", "file đính kèm", "tệp đính kèm", "tài liệu đính kèm",
     "xem chi tiết trong file đính kèm", "chi tiết thông báo tại đây", "a- a a+", "a a a",
     "tăng tương phản", "giảm tương phản", "nghe đọc bài", "đọc bài", "cỡ chữ", "font size",
     "skip to main content", "skip to content", "skip navigation", "bỏ qua điều hướng",
