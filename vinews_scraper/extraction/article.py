@@ -838,7 +838,7 @@ def _name_then_unit(pair: list[Line]) -> bool:
         return False
     name, unit = pair
     if not (len(name.text) <= 40 and looks_like_name(name.text) and is_office(unit.text)
-            and not labelled_author(unit.text)):
+            and not labelled_author(unit.text) and not labelled_source(name.text)):
         return False
     return (name.element is unit.element and name.bold) or name.element.getnext() is unit.element
 
