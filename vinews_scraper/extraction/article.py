@@ -76,8 +76,6 @@ def _ends_like_sentence(text: str) -> bool:
     return bool(_SENTENCE.search(text, max(0, len(text) - 2)))
 
 
-
-
 def _norm(text: str) -> str:
     return text.casefold().strip(NORM_STRIP)
 
@@ -683,6 +681,7 @@ def _date_candidates(meta_lines: dict[int, _MetaLine], anchor: int | None, lines
     return scored
 
 
+_FIELD_LABEL = re.compile(r"^[^\W\d_][^\d:：]{1,28}[:：]")  # "Thời gian:", "Địa điểm:" before a value
 _DATED_ROWS = 3
 
 
@@ -690,7 +689,6 @@ def _navigation_between(lines: list[Line], first: int, last: int) -> bool:
     """Whether a breadcrumb or a row of links stands between two lines: the first is in the
     page's header, not in the article's."""
     return any(line.link_density > 0.5 or is_path_line(line.text, _PATH_LINE_MAX) for line in lines[first + 1:last])
-_FIELD_LABEL = re.compile(r"^[^\W\d_][^\d:：]{1,28}[:：]")  # "Thời gian:", "Địa điểm:" before a value
 
 
 def _date_in_link(ml: _MetaLine) -> bool:
@@ -705,13 +703,17 @@ def _dated_row_tables(meta_lines: dict[int, _MetaLine]) -> set:
     whose dates are data, not the article's."""
     rows: dict = {}
     for ml in meta_lines.values():
-        cell = ml.line.element if ml.line.element.tag in ("td", "th") else next(
-            (el for el in reversed(ml.line.ancestors) if el.tag in ("td", "th")), None)
+        cell = _table_cell(ml.line)
         row = cell.getparent() if cell is not None else None
         if ml.dates and row is not None and row.tag == "tr" and row.index(cell) == 0:
             table = next((el for el in row.iterancestors("table")), None)
             rows.setdefault(table, set()).add(row)
     return {table for table, dated in rows.items() if table is not None and len(dated) >= _DATED_ROWS}
+
+
+def _table_cell(line: Line):
+    """The table cell a line is read in, if any (the line's own block or its nearest one)."""
+    return next((el for el in reversed(line.ancestors) if el.tag in ("td", "th")), None)
 
 
 def _pick_dates(ml: _MetaLine) -> tuple[DateHit, DateHit | None]:
@@ -939,7 +941,7 @@ def _is_column_heading(line: Line) -> bool:
     …" in the first row of three or more cells), not a bare label of the page's meta."""
     if _norm(line.text) not in _BARE_CATEGORY_LABELS:
         return False
-    cell = next((el for el in reversed(line.ancestors) if el.tag in ("td", "th")), None)
+    cell = _table_cell(line)
     row = cell.getparent() if cell is not None else None
     return row is not None and row.tag == "tr" and len(row) >= 3 and row.getprevious() is None
 
@@ -1111,7 +1113,6 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
                     return crumb
     if title_index is not None:
         title_line = lines[title_index]
-        depth = len(title_line.ancestors)
         i = title_index - 1
         steps = 0
         while i >= 0 and steps < 3:
@@ -1132,8 +1133,7 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
                     or not _LETTER.search(text) or _COUNTER_HEADING.search(text) or _COUNTER_VALUE.search(text) \
                     or _links_away(line, meta.base_url):
                 break
-            shared = [el for el in line.ancestors if el in title_line.ancestors]
-            if len(shared) < depth - 7:
+            if _in_another_column(line.ancestors, title_line.ancestors):
                 break
             return _last_crumb(text, title)
         for line in lines[title_index + 1:title_index + _CATEGORY_AFTER_TEXT_LINES]:
@@ -1156,9 +1156,10 @@ def _nearest_first(lines: list[Line], regions: list, title_index: int | None) ->
         return regions
     members = set(regions)
     outermost = {r: next((a for a in reversed(list(r.iterancestors())) if a in members), r) for r in regions}
+    tops = set(outermost.values())
     first_line = {}
     for line in lines[:title_index]:
-        for region in set(outermost.values()):
+        for region in tops:
             if region not in first_line and (line.element is region or region in line.ancestors):
                 first_line[region] = line.index
     before = sorted((r for r in regions if outermost[r] in first_line), key=lambda r: -first_line[outermost[r]])
@@ -1167,19 +1168,24 @@ def _nearest_first(lines: list[Line], regions: list, title_index: int | None) ->
 
 def _past_article_end(lines: list[Line], title_index: int | None, el) -> bool:
     """Whether ``el`` is read after the title and in another column of the layout (a sidebar
-    portlet's title that a profile selector matched, not the article's category): the two share
-    no ancestor within seven levels of the title, as in the walk up from the title."""
+    portlet's title that a profile selector matched, not the article's category)."""
     if title_index is None:
         return False
     holder = el if el.tag in BLOCK_TAGS else next((a for a in el.iterancestors() if a.tag in BLOCK_TAGS), el)
     at = next((line.index for line in lines if line.element is holder or holder in line.ancestors), None)
     if at is None or at <= title_index:
         return False
-    title_ancestors = lines[title_index].ancestors
-    around = {holder, *holder.iterancestors()}
-    return sum(1 for a in title_ancestors if a in around) < len(title_ancestors) - 7
+    return _in_another_column((holder, *holder.iterancestors()), lines[title_index].ancestors)
 
 
+_COLUMN_DEPTH = 7
+
+
+def _in_another_column(ancestors, title_ancestors) -> bool:
+    """Whether an element with these ancestors stands in another column of the layout than the
+    title: the two share no ancestor within seven levels of the title."""
+    around = set(ancestors)
+    return sum(1 for a in title_ancestors if a in around) < len(title_ancestors) - _COLUMN_DEPTH
 
 
 def _last_crumb(text: str, title: str | None = None) -> str | None:

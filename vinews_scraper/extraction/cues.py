@@ -73,13 +73,11 @@ TOOL_LINKS = (
 )
 
 # Short lines of page furniture inside or around an article.
-CHROME_LINES = (
-    "in bài", "in bài viết", "bản in", "in trang", "gửi email", "gửi bài viết", "gửi cho bạn bè",
-    "quay lại", "trở về", "về đầu trang", "lên đầu trang", "đầu trang", "chia sẻ", "chia sẻ:", "share",
-    "tweet", "facebook", "zalo", "email", "print", "back", "lưu bài", "lưu tin", "đóng cửa sổ", "đóng", "trở lại",
-    "xem tiếp", "đọc thêm", "tải về", "tải xuống", "đính kèm", "file đính kèm", "tệp đính kèm", "tài liệu đính kèm",
+CHROME_LINES = TOOL_LINKS + (
+    "chia sẻ:", "share", "tweet", "facebook", "zalo", "email", "print", "back", "đóng", "xem tiếp",
+    "đọc thêm", "đính kèm", "file đính kèm", "tệp đính kèm", "tài liệu đính kèm",
     "xem chi tiết trong file đính kèm", "chi tiết thông báo tại đây", "a- a a+", "a a a",
-    "tăng tương phản", "giảm tương phản", "nghe đọc bài", "đọc bài", "cỡ chữ", "font size",
+    "tăng tương phản", "giảm tương phản", "font size",
     "skip to main content", "skip to content", "skip navigation", "bỏ qua điều hướng",
     "bỏ qua nội dung", "chuyển đến nội dung", "chuyển đến nội dung chính", "đến nội dung chính",
     "truy cập nội dung luôn", "đánh giá", "bình chọn", "like", "thích",

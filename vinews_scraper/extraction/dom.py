@@ -296,8 +296,6 @@ CRUMB_SEPARATOR = re.compile(r"\s+(?:>>|::|[/»>›|→])\s+|\s*[»›→]+\s*")
 HOME_WORDS = frozenset(("trang chủ", "home", "trang nhất", "trang chính"))
 NORM_STRIP = " .:;,!?-–—|»«[]()"  # around a phrase compared as a whole ("Trang chủ »")
 _NAV_PATH_MAX = 150  # characters of an unclassed <nav> read as a breadcrumb
-
-
 _HOME_THEN_SEPARATOR = re.compile(
     r"(?i)[\s.:;,!?|»«\[\]()-]*(?:" + "|".join(HOME_WORDS) + r")\s*(?:>>|::|[/»>›|→])")
 
