@@ -148,6 +148,24 @@ def test_offline_portal_is_recovered_in_full_with_every_field_right(recovery):
         assert item["warc_record_id"] and item["warc_file"]  # the replayed capture, kept as read
 
 
+def test_the_recovery_warc_reads_back_into_the_same_items(recovery):
+    """``parse-warc`` of the captured replays gives the recovered items again: the original URLs,
+    the capture's provenance and time, every field (docs/field-rules.md on Wayback replays)."""
+    r = recovery["recovery"]
+    store_uri = f"sqlite:///{r.tmp / 'reread.sqlite3'}"
+    files = sorted(str(p) for p in (r.tmp / "out" / "warc").glob("*.warc.gz"))
+    result = vinews("parse-warc", *files, "--registry", str(r.registry), "--store", store_uri, cwd=r.tmp)
+    with open_store(store_uri) as store:
+        reread = {item["url"]: item for item in store.iter_articles(site="replica")}
+        failures = [(f["kind"], f["reason"]) for f in store.failures()]
+    assert result.returncode == 1  # the empty capture the crawl passed over for an older one
+    assert [(kind, f"web/{EMPTY}id_/{r.f}" in reason, "empty page" in reason) for kind, reason in failures] \
+        == [("parse", True, True)]
+    fields = [f for f in ARTICLE_FIELDS if f not in ("warc_file", "warc_record_id", "duplicate_of")]
+    assert {url: {f: item[f] for f in fields} for url, item in reread.items()} == \
+        {item["url"]: {f: item[f] for f in fields} for item in recovery["stored"]}
+
+
 def test_newest_capture_is_read_redirects_are_told_apart_and_older_captures_back_it_up(recovery):
     r = recovery["recovery"]
     stored = {item["url"]: item for item in recovery["stored"]}

@@ -41,10 +41,8 @@ def run_id_of(site: str, started: datetime) -> str:
 
 
 def page_kind(request) -> str | None:
-    """``listing`` or ``article`` for a request of one, from its callback (and Wayback role)."""
+    """``listing`` or ``article`` for a request of one, from its callback's name."""
     name = getattr(request.callback, "__name__", "")
-    if name == "parse_capture":
-        return {"listing": "listing", "article": "article"}.get(request.cb_kwargs.get("role"))
     return {"parse_listing": "listing", "parse_article": "article"}.get(name)
 
 

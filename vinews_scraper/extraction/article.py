@@ -28,6 +28,7 @@ from .dom import (BLOCK_TAGS, CRUMB_SEPARATOR, HOME_WORDS, IMAGE_FILE_URL, NORM_
 from .errors import ExtractionError
 from .images import collect_attachments, collect_images, is_attachment_line, is_caption_marked
 from .metadata import PageMetadata, read_metadata
+from .replays import capture_provenance, is_replay, original_url, restore_original_page, without_toolbar
 from .text import clean_text, is_file_name
 from .views import find_view_count, parse_count
 
@@ -1469,16 +1470,23 @@ def extract_article(html: bytes | str, url: str, *, site: Site | None = None,
     with the generic rules and gets its host as ``site``. ``parser`` names the family profile
     that read the page, or ``generic`` when the profile's title/content selectors found nothing
     usable or it left a core field empty that the generic rules fill (a sign of template drift).
+    A Wayback Machine replay is read as the original page, with the capture as provenance.
     """
-    if site is None:
-        site = default_registry().site_for_url(url)
-    family = site.profile if site else _GENERIC
     text, _encoding, utf8 = decode_html(html, content_type)
+    replay = is_replay(url, text)
+    page_url = original_url(url) if replay else url
+    if replay:
+        text, utf8 = without_toolbar(text), None
+    if site is None:
+        site = default_registry().site_for_url(page_url)
+    family = site.profile if site else _GENERIC
     try:
         root = parse_html(text, utf8)
     except (ValueError, etree.LxmlError) as exc:
         raise ExtractionError(f"{url}: not a readable HTML page ({exc})") from None
-    meta = read_metadata(root, url)
+    if replay:
+        restore_original_page(root)
+    meta = read_metadata(root, page_url)
     remove_noise(root)
     marked_body = marked_article_body(root, text)
     parser = family.name
@@ -1500,11 +1508,12 @@ def extract_article(html: bytes | str, url: str, *, site: Site | None = None,
             if fields is None or len(missing_core_fields(generic)) < len(missing_core_fields(fields)):
                 fields, parser = generic, _GENERIC.name
     return {
-        "url": url,
-        "canonical_url": meta.canonical_url or url,
-        "site": site.key if site else host_of(url),
+        "url": page_url,
+        "canonical_url": meta.canonical_url or page_url,
+        "site": site.key if site else host_of(page_url),
         "parser": parser,
         **fields,
+        **(capture_provenance(url) if replay else {}),
     }
 
 

@@ -154,10 +154,20 @@ class WaybackSpider(PortalSpider):
 
     def _request(self, url: str, role: str, versions: list[Capture], hops: int = 0) -> scrapy.Request:
         """A raw replay; redirects come back to ``parse_capture`` to be told apart."""
-        return scrapy.Request(url, callback=self.parse_capture, errback=self.replay_failed,
+        callback = self.parse_article if role == "article" else self.parse_listing
+        return scrapy.Request(url, callback=callback, errback=self.replay_failed,
                               dont_filter=True,
                               meta={"dont_redirect": True, "handle_httpstatus_list": REDIRECTS},
                               cb_kwargs={"role": role, "versions": versions, "hops": hops})
+
+    def parse_article(self, response, **kwargs):
+        """An article's capture: the callback's name marks its WARC record as an article page, which
+        ``vinews parse-warc`` reads again as the original article."""
+        return self.parse_capture(response, **kwargs)
+
+    def parse_listing(self, response, **kwargs):
+        """A listing's capture (named so for its WARC record, as ``parse_article``)."""
+        return self.parse_capture(response, **kwargs)
 
     def parse_capture(self, response, role: str, versions: list[Capture], hops: int):
         timestamp, original = split_replay_url(response.url)

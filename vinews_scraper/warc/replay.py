@@ -24,6 +24,7 @@ from warcio.timeutils import iso_date_to_datetime
 
 from ..extraction import ExtractionError, extract_article
 from ..extraction.listing import looks_like_article_url
+from ..extraction.replays import original_url
 from ..items import ArticleItem, FailureItem
 from ..registry import Registry, Site, default_registry, host_of
 from ..storage import utc_timestamp
@@ -231,7 +232,7 @@ class WarcSpider(scrapy.Spider):
         if page.role is None and not is_html(page):  # the crawl read its article pages whatever their type
             self._count("skipped/not_html")
             return None
-        site = self.registry.site_for_url(page.url)
+        site = self.registry.site_for_url(original_url(page.url))  # a Wayback replay is its original page
         if page.role is None and is_listing_page(page.url, site):
             self._count("skipped/listing")
             return None
@@ -248,7 +249,8 @@ class WarcSpider(scrapy.Spider):
             self._count("skipped/not_article")
             return None
         self._count("articles")
-        return ArticleItem({**fields, "fetched_at": utc_timestamp(iso_date_to_datetime(page.date)),
+        fetched_at = fields.get("fetched_at") or utc_timestamp(iso_date_to_datetime(page.date))  # a replay's capture
+        return ArticleItem({**fields, "fetched_at": fetched_at,
                             "warc_file": Path(page.file).name, "warc_record_id": page.record_id})
 
 
