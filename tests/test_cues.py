@@ -42,6 +42,9 @@ from vinews_scraper.extraction.views import find_view_count
     # the ends of a span of days ("từ ngày … đến ngày …") are not labelled publish dates
     ("tạm ngừng tiếp nhận hồ sơ từ ngày 02/11/2026", "2026-11-02", "02/11/2026", None),
     ("từ ngày 02/11/2026 đến ngày 06/11/2026", "2026-11-02", "02/11/2026", None),
+    # nor is the day of an event's morning or afternoon
+    ("Thời gian: buổi sáng ngày 12/6/2025 và buổi sáng ngày 26/6/2025", "2025-06-12", "12/6/2025", None),
+    ("chiều ngày 3/4/2026, tại hội trường", "2026-04-03", "3/4/2026", None),
 ])
 def test_dates_are_day_first_and_keep_only_printed_times(text, value, raw, label):
     hit = find_dates(text)[0]

@@ -117,11 +117,11 @@ def _label_before(text: str, start: int, floor: int) -> str | None:
             if best is None or key[:2] > best[:2]:
                 best = key
     if best is None or (best[1] == len("ngày") and _RANGE_WORD_BEFORE.search(window, 0, best[0] - best[1])):
-        return None  # "từ ngày 02/11 đến ngày 06/11", "các ngày thứ Năm 06/8": days in a text, not a label
+        return None  # "từ ngày 02/11 đến ngày 06/11", "các ngày thứ Năm 06/8", "buổi sáng ngày 12/6": days in a text
     return best[2]
 
 
-_RANGE_WORD_BEFORE = re.compile(r"(?:^|\s)(?:từ|đến|tới|trước|sau|hết|các|những|mỗi|hằng)\s*$")
+_RANGE_WORD_BEFORE = re.compile(r"(?:^|\s)(?:từ|đến|tới|trước|sau|hết|các|những|mỗi|hằng|sáng|trưa|chiều|tối|đêm)\s*$")
 
 
 def _may_hold_english_date(text: str) -> bool:
