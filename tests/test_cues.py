@@ -157,6 +157,9 @@ def test_bare_bylines(text, name_like, office):
     ("In Email", True), ("In bài viết Đóng", True), ("In bài viết | Đóng cửa sổ", True), ("Print | Share | Zalo", True),
     ("Trang chủ / Tin tức", False), ("In bài viết về Đóng Tàu", False), ("Print Back", True),
     ("27 hộ", False), ("Kế hoạch số 12/KH-UBND", False), ("Năm 2026 huyện có 12 MB trạm phát sóng", False),
+    # a text-to-speech player's and a table of contents' headings, with or without their icon
+    ("Nghe bài viết", True), ("🎧 Nghe bài viết", True), ("✉ Gửi email", True), ("Mục lục bài viết", True),
+    ("Nghe bài viết của đồng chí Bí thư, cán bộ xã rất phấn khởi", False),
 ])
 def test_page_furniture_lines(text, furniture):
     """Print links, bare labels and an attachment list's file sizes are never article text."""

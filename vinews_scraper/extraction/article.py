@@ -132,9 +132,14 @@ def is_furniture(text: str) -> bool:
             or (len(text) <= _FILE_SIZE_MAX and bool(_FILE_SIZE.match(text))):
         return True
     norm = _phrase_norm(text)
+    if norm is not None:
+        norm = _ICON_CHARS.sub("", norm)  # "🎧 Nghe bài viết", "✉ Gửi email"
     if norm is not None and (norm in _CHROME_SET or norm in _BARE_LABELS or norm in _BARE_CATEGORY_LABELS):
         return True
     return len(text) <= _CHROME_WORDS_MAX and _chrome_words_only(text)
+
+
+_ICON_CHARS = re.compile(r"^[^\w\s]+\s*|\s*[^\w\s]+$")
 
 
 def _chrome_words_only(text: str) -> bool:

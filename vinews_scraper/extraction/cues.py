@@ -70,6 +70,7 @@ TOOL_LINKS = (
     "in bài", "in bài viết", "bản in", "in trang", "gửi email", "gửi bài viết", "gửi cho bạn bè",
     "quay lại", "trở về", "trở lại", "về đầu trang", "lên đầu trang", "đầu trang", "chia sẻ",
     "lưu bài", "lưu tin", "đóng cửa sổ", "tải về", "tải xuống", "nghe đọc bài", "đọc bài", "cỡ chữ",
+    "nghe bài viết", "nghe đọc bài viết", "nghe bài", "mục lục", "mục lục bài viết",
 )
 
 # Short lines of page furniture inside or around an article.
@@ -109,6 +110,7 @@ CHROME_CLASS_WORDS = frozenset((
     "currentdate",  # today's date in the page header
     "sitename", "sitetitle", "sitedescription", "slogan", "tagline", "branding",  # the site's name in its header
     "logo", "tendonvi",  # the logo and the unit's name beside it ("egov-logo", "ten-don-vi")
+    "tts", "toc",  # a text-to-speech player ("tts-smartvoice", "fptai-tts"), a table of contents ("toc-box")
 ))
 # Parts of class/id names, inside a word too, of today's date in the page header ("today-date",
 # "tvToday", "ngay-hom-nay", "ngayhomnay").

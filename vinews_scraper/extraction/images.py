@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import islice
 from urllib.parse import urlsplit
 
 from .cues import CAPTION_CLASS, DOCUMENT_EXTENSIONS
@@ -55,6 +56,13 @@ def is_article_image(img, src: str) -> bool:
     classes = _LAZY_LOAD_CLASS.sub(" ", img.get("class") or "")  # "lazy-loading" is not a spinner
     marker = " ".join(filter(None, (name, classes, img.get("id"), link_class)))
     return not _ICON.search(marker) and not _FILE_TYPE_ICON.search(name)
+
+
+def _in_text_link(img) -> bool:
+    """The image shares a link with text: the icon of "Theo dõi … trên Google News" or the
+    thumbnail of a linked headline, never an article photo (whose link, if any, is the photo)."""
+    link = next((el for el in islice(img.iterancestors(), 2) if el.tag == "a"), None)  # <a><picture><img>
+    return link is not None and bool(text_of(link).strip())
 
 
 def is_caption_marked(line: Line, depth: int = 4) -> bool:
@@ -154,7 +162,7 @@ def collect_images(lines: list[Line], start: int, end: int, base_url: str):
         if line.image is None or line.barrier:
             continue
         src = image_src(line.image, base_url)
-        if not src or not is_article_image(line.image, src) or src in seen:
+        if not src or not is_article_image(line.image, src) or _in_text_link(line.image) or src in seen:
             continue
         seen.add(src)
         alt = clean_optional(line.image.get("alt"))
