@@ -2,7 +2,8 @@
 
 import pytest
 
-from vinews_scraper.extraction.article import is_furniture
+from vinews_scraper.extraction.article import is_furniture, is_terminator
+from vinews_scraper.extraction.dom import is_path_line
 from vinews_scraper.extraction.bylines import (
     inline_author,
     is_office,
@@ -160,7 +161,30 @@ def test_bare_bylines(text, name_like, office):
     # a text-to-speech player's and a table of contents' headings, with or without their icon
     ("Nghe bài viết", True), ("🎧 Nghe bài viết", True), ("✉ Gửi email", True), ("Mục lục bài viết", True),
     ("Nghe bài viết của đồng chí Bí thư, cán bộ xã rất phấn khởi", False),
+    # copyright lines of a footer or under a photo
+    ("© Cổng thông tin điện tử tỉnh Hậu Giang", True), ("Copyright 2019 Hawaii News Now. All rights reserved.", True),
+    ("Bản quyền thuộc UBND huyện Đô Lương", True), ("Bản quyền tác giả được bảo hộ theo luật định", False),
 ])
 def test_page_furniture_lines(text, furniture):
     """Print links, bare labels and an attachment list's file sizes are never article text."""
     assert is_furniture(text) is furniture
+
+
+@pytest.mark.parametrize("text, path", [
+    ("Trang chủ / Tin tức / Văn hóa", True), ("Trang chủ » Tin tức", True), ("Home›News", True),
+    ("Trang chủ > Kinh tế > Nông nghiệp", True),
+    # a row of menu links between bars is not a path
+    ("Trang chủ | Đoàn thể | Thông báo | Văn bản", False), ("Trang chủ | Giới thiệu", False),
+])
+def test_one_line_breadcrumbs(text, path):
+    assert is_path_line(text, 150) is path
+
+
+@pytest.mark.parametrize("text, ends", [
+    ("Tin liên quan", True), ("Các ý kiến của bạn đọc", True),
+    ("Cơ quan chủ quản: Ủy ban nhân dân tỉnh Hậu Giang. Địa chỉ: số 02 đường Điện Biên Phủ, phường V, thành phố Vị Thanh.", True),
+    ("Chịu trách nhiệm chính: Chánh Văn phòng UBND huyện", True),
+    ("Cơ quan chủ quản của dự án là Sở Nông nghiệp và Môi trường.", False),
+])
+def test_lines_that_end_the_article(text, ends):
+    assert is_terminator(text) is ends

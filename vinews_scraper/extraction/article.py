@@ -97,7 +97,10 @@ _GLUED_TERMINATORS = tuple(sorted((t for t in TERMINATORS if len(t) >= 9), key=l
 
 
 def is_terminator(text: str) -> bool:
-    """A heading after which the article is over (comments, related news, site chrome)."""
+    """A heading after which the article is over (comments, related news, site chrome), or the
+    site footer's publisher line ("Cơ quan chủ quản: …")."""
+    if _SITE_FOOTER.match(text):
+        return True
     if len(text) > 80:
         return False
     norm = _norm(text)
@@ -106,6 +109,7 @@ def is_terminator(text: str) -> bool:
 
 
 _MORE_FROM = re.compile(r"^more (from |on |in |stories|news|articles)")
+_SITE_FOOTER = re.compile(r"(?i)cơ quan chủ quản\s*:|chịu trách nhiệm (chính|nội dung|xuất bản)\s*:")
 
 
 def _teaser_run_starts(lines: list[Line], index: int, meta_lines) -> bool:
@@ -129,6 +133,7 @@ def split_glued_terminator(text: str) -> str | None:
 def is_furniture(text: str) -> bool:
     """Print/share/back links, rating widgets, bare meta labels and other page furniture."""
     if bool(_RATING.match(text)) or not _ALPHANUMERIC.search(text) or bool(_POSTED_BY.match(text)) \
+            or bool(_COPYRIGHT.match(text)) \
             or (len(text) <= _FILE_SIZE_MAX and bool(_FILE_SIZE.match(text))):
         return True
     norm = _phrase_norm(text)
@@ -139,6 +144,7 @@ def is_furniture(text: str) -> bool:
     return len(text) <= _CHROME_WORDS_MAX and _chrome_words_only(text)
 
 
+_COPYRIGHT = re.compile(r"(?i)©|\(c\) |copyright\b|bản quyền (thuộc|©)")  # a footer's or a photo's credit
 _ICON_CHARS = re.compile(r"^[^\w\s]+\s*|\s*[^\w\s]+$")
 
 
@@ -737,21 +743,22 @@ _AUTHOR_CLASS = re.compile(r"(?i)author|byline|tac-?gia|nguoi-?viet|writer")
 _NOT_AUTHOR_CLASS = re.compile(r"(?i)avatar|image|photo|img|bio|date|time")
 
 
-def _author_near_title(lines: list[Line], title_index: int) -> str | None:
+def _author_near_title(lines: list[Line], title_index: int) -> tuple[str | None, int | None]:
     """A byline at the top: a labelled one ("Thực hiện: …") between the title and the text, or a
-    name in an element the template calls the author or byline."""
+    name in an element the template calls the author or byline, or in an ``<address>`` (HTML's
+    element for the author's name and contact)."""
     prose = _first_prose(lines, title_index)
     for line in lines[title_index + 1:min(prose, title_index + 5)]:
         if line.image is None and not line.barrier and labelled_author(line.text):
-            return labelled_author(line.text)
+            return labelled_author(line.text), line.index
     for line in lines[max(0, title_index - 3):title_index + 8]:
         if line.image is not None or line.barrier or not looks_like_name(line.text):
             continue
         for el in line.ancestors[-3:]:
             marker = el.get("class") or el.get("id") or ""
-            if _AUTHOR_CLASS.search(marker) and not _NOT_AUTHOR_CLASS.search(marker):
-                return labelled_author(line.text) or line.text
-    return None
+            if el.tag == "address" or (_AUTHOR_CLASS.search(marker) and not _NOT_AUTHOR_CLASS.search(marker)):
+                return labelled_author(line.text) or line.text, line.index
+    return None, None
 
 
 def _view_count_anywhere(meta_lines: dict[int, _MetaLine], anchor: int) -> int | None:
@@ -1370,7 +1377,9 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool,
     skip |= cells
     meta_author = meta_author or cells_author
     if meta_author is None and title_index is not None:
-        meta_author = _author_near_title(lines, title_index)
+        meta_author, byline_index = _author_near_title(lines, title_index)
+        if byline_index is not None:
+            skip.add(byline_index)
     body = extract_body(lines, start, end, skip | between_blocks, title, meta.base_url, meta_lines,
                         image_start)
     author, source = meta_author or body.author, body.source or cells_source

@@ -297,12 +297,12 @@ HOME_WORDS = frozenset(("trang chủ", "home", "trang nhất", "trang chính"))
 NORM_STRIP = " .:;,!?-–—|»«[]()"  # around a phrase compared as a whole ("Trang chủ »")
 _NAV_PATH_MAX = 150  # characters of an unclassed <nav> read as a breadcrumb
 _HOME_THEN_SEPARATOR = re.compile(
-    r"(?i)[\s.:;,!?|»«\[\]()-]*(?:" + "|".join(HOME_WORDS) + r")\s*(?:>>|::|[/»>›|→])")
+    r"(?i)[\s.:;,!?|»«\[\]()-]*(?:" + "|".join(HOME_WORDS) + r")\s*(?:>>|::|[/»>›→])")
 
 
 def is_path_line(text: str, max_length: int) -> bool:
     """A breadcrumb printed as one line ("Trang chủ / Tin tức / Văn hóa", "Home»Tin tức"): the
-    home page first, then parts between separators."""
+    home page first, then parts between separators ("Trang chủ | Đoàn thể | Văn bản" is a menu)."""
     return len(text) <= max_length and _HOME_THEN_SEPARATOR.match(text) is not None
 
 
