@@ -66,7 +66,7 @@ class Archive:
         env = {k: v for k, v in os.environ.items() if k != "VINEWS_DATABASE_URL"}
         with stdout.open("w") as out, stderr.open("w") as err:
             process = subprocess.Popen([sys.executable, "-m", "vinews_scraper.cli", *args], cwd=self.directory,
-                                       env=env, stdout=out, stderr=err)
+                                       env=env, stdout=out, stderr=err, start_new_session=True)
         return process, stdout, stderr
 
     def start_crawl(self) -> tuple[subprocess.Popen, Path, Path]:
@@ -161,13 +161,15 @@ def pending_files(directory: Path) -> list[str]:
 
 
 def signal_when(process: subprocess.Popen, reached: Callable[[], bool], sig: int) -> bool:
-    """Send ``sig`` to ``process`` as soon as ``reached()`` holds and wait for it to end; False
-    when it ended before (the signal then is not sent)."""
+    """Send ``sig`` to ``process`` and every process it started (its extraction worker and WARC
+    writer: its process group, as Ctrl-C in a terminal or a power cut would reach
+    them) as soon as ``reached()`` holds, and wait for it to end; False when it ended before (the
+    signal then is not sent)."""
     deadline = time.monotonic() + 120
     while process.poll() is None:
         assert time.monotonic() < deadline, "the trigger never came"
         if reached():
-            process.send_signal(sig)
+            os.killpg(process.pid, sig)
             process.wait(timeout=60)
             return sig != signal.SIGKILL or process.returncode == -signal.SIGKILL
         time.sleep(POLL_SECONDS)

@@ -4,11 +4,14 @@ read too."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import gzip
 import hashlib
 import json
 import os
+import pickle
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -23,6 +26,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -32,6 +36,7 @@ from vinews_scraper.replica.server import ReplicaServer, respond
 from vinews_scraper.storage import open_store
 from vinews_scraper.warc.capture import Exchange, RollingWarcWriter, finish_abandoned
 from vinews_scraper.warc.replay import read_pages
+from vinews_scraper.warc.writer_process import FRAME, WarcWriterProcess
 
 CONTACT = "https://archivist.example.org/vinews-contact"
 FAST = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False",
@@ -260,6 +265,65 @@ def test_rolling_writer_names_files_open_until_closed(tmp_path):
     assert [p.name for p in writer.closed_files] == sorted(p.name for p in tmp_path.iterdir())
     assert len(writer.closed_files) == 2
     assert subprocess.run([str(WARCIO), "check", *map(str, writer.closed_files)]).returncode == 0
+
+
+def _records_by_id(files) -> dict[str, str]:
+    """Response record id → target URI, over ``files``."""
+    found = {}
+    for path in files:
+        with open(path, "rb") as stream:
+            for record in ArchiveIterator(stream):
+                if record.rec_type == "response":
+                    found[record.rec_headers.get_header("WARC-Record-ID")] = record.rec_headers.get_header(
+                        "WARC-Target-URI")
+    return found
+
+
+def test_writer_process_writes_in_order_and_survives_its_own_death(tmp_path):
+    """The crawl's WARC writer process: every exchange answered with where it went; killed, its file
+    is finished, a new writer takes the next exchanges, and none is lost or written twice."""
+    config = {"directory": str(tmp_path), "prefix": "vinews-test", "max_size": 1_000_000,
+              "info": {"software": "test"}, "level": 6}
+    restarts = []
+
+    async def run() -> list:
+        writer = WarcWriterProcess(config, on_restart=restarts.append)
+        captures = [await writer.write(_exchange(n)) for n in range(3)]
+        first_writer = writer._process
+        more = asyncio.gather(*(writer.write(_exchange(n)) for n in range(3, 8)))
+        os.kill(first_writer.pid, signal.SIGKILL)  # while it has exchanges to answer
+        captures += await more
+        captures.append(await writer.write(_exchange(8)))
+        writer.close()
+        return captures
+
+    captures = asyncio.run(run())
+    files = sorted(tmp_path.glob("*.warc.gz"))
+    assert not list(tmp_path.glob("*.open"))
+    assert len(restarts) == 1 and [p.name for p in restarts[0]] == [captures[0].file]
+    assert {c.file for c in captures} == {p.name for p in files} and len(files) == 2
+    written = _records_by_id(files)
+    assert [written[c.record_id] for c in captures] == [_exchange(n).url for n in range(9)]
+    assert len(written) == 9  # an exchange the dead writer had not answered was written once, again
+    assert subprocess.run([str(WARCIO), "check", *map(str, files)]).returncode == 0
+
+
+def test_writer_process_closes_its_file_when_the_crawl_is_gone(tmp_path):
+    """A crawl process killed alone: its writer sees its stdin end, and closes and renames its file."""
+    config = {"directory": str(tmp_path), "prefix": "vinews-test", "max_size": 1_000_000,
+              "info": {"software": "test"}, "level": 6}
+    writer = subprocess.Popen([sys.executable, "-m", "vinews_scraper.warc.writer_process", json.dumps(config)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    data = pickle.dumps(_exchange(1))
+    writer.stdin.write(FRAME.pack(len(data)) + data)
+    writer.stdin.flush()
+    size = FRAME.unpack(writer.stdout.read(FRAME.size))[0]
+    file, record_id, error = pickle.loads(writer.stdout.read(size))
+    assert error is None and (tmp_path / f"{file}.open").is_file()
+    writer.stdin.close()  # as when the crawl process dies
+    assert writer.wait(timeout=30) == 0
+    assert [p.name for p in tmp_path.iterdir()] == [file]
+    assert _records_by_id([tmp_path / file]) == {record_id: _exchange(1).url}
 
 
 class _GzipChunkedHandler(BaseHTTPRequestHandler):

@@ -49,7 +49,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "vinews_scraper.middlewares.OnSiteMetaRefreshMiddleware": 580,
     "vinews_scraper.throttle.ArchiveThrottleMiddleware": 950,
-    "vinews_scraper.warc.WarcCaptureMiddleware": 940,
+    "vinews_scraper.warc.middleware.WarcCaptureMiddleware": 940,
 }
 
 # WARC capture: every downloaded response, with its request, in gzip-per-record WARC/1.1 files
@@ -58,8 +58,9 @@ DOWNLOADER_MIDDLEWARES = {
 VINEWS_WARC_ENABLED = True
 VINEWS_WARC_DIR = ""
 VINEWS_WARC_MAX_SIZE = 1_000_000_000
-# zlib level of each record's gzip member: 6 (gzip's default) costs 0.6× the CPU of 9 for files
-# 1% larger; 1 costs 0.26× for files 20% larger (181 benchmark pages).
+# zlib level of each record's gzip member (compressed by zlib-ng): 6, gzip's default, for files
+# 0.8% larger than at 9 in 0.46× the CPU; 1 for files 41% larger in 0.34× of 6's CPU (181
+# benchmark pages).
 VINEWS_WARC_GZIP_LEVEL = 6
 
 # Recovery from the Wayback Machine (`vinews crawl SITE --from-wayback`). Requests to the archive

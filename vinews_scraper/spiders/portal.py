@@ -21,7 +21,7 @@ from ..items import ArticleItem, FailureItem, ViewObservationItem
 from ..middlewares import OffsiteRequest, RedirectLoop, RobotsForbidden, redirect_chain
 from ..registry import Site, default_registry, load_registry
 from ..storage import store_for_crawler
-from ..warc import capture_of
+from ..warc.middleware import capture_of
 
 # What a stored article's page answering with these statuses means: the portal took it down.
 TAKEN_DOWN_STATUSES = (404, 410)

@@ -1,5 +1,2 @@
-"""WARC files: capture what a crawl downloads (``capture``) and read WARCs back into items (``replay``)."""
-
-from .capture import RollingWarcWriter, WarcCaptureMiddleware, capture_of
-
-__all__ = ["RollingWarcWriter", "WarcCaptureMiddleware", "capture_of"]
+"""WARC files: capture what a crawl downloads (``middleware``, writing through ``writer_process`` with
+``capture``) and read WARCs back into items (``replay``)."""
