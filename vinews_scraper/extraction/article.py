@@ -99,7 +99,7 @@ _GLUED_TERMINATORS = tuple(sorted((t for t in TERMINATORS if len(t) >= 9), key=l
 def is_terminator(text: str) -> bool:
     """A heading after which the article is over (comments, related news, site chrome), or the
     site footer's publisher line ("Cơ quan chủ quản: …")."""
-    if _SITE_FOOTER.match(text):
+    if text[:1] in "Cc" and _SITE_FOOTER.match(text):  # the first letter: most lines skip the regex
         return True
     if len(text) > 80:
         return False
@@ -133,11 +133,11 @@ def split_glued_terminator(text: str) -> str | None:
 def is_furniture(text: str) -> bool:
     """Print/share/back links, rating widgets, bare meta labels and other page furniture."""
     if bool(_RATING.match(text)) or not _ALPHANUMERIC.search(text) or bool(_POSTED_BY.match(text)) \
-            or bool(_COPYRIGHT.match(text)) \
+            or (text[:1] in "©(CcBb" and bool(_COPYRIGHT.match(text))) \
             or (len(text) <= _FILE_SIZE_MAX and bool(_FILE_SIZE.match(text))):
         return True
     norm = _phrase_norm(text)
-    if norm is not None:
+    if norm and not (norm[0].isalnum() and norm[-1].isalnum()):
         norm = _ICON_CHARS.sub("", norm)  # "🎧 Nghe bài viết", "✉ Gửi email"
     if norm is not None and (norm in _CHROME_SET or norm in _BARE_LABELS or norm in _BARE_CATEGORY_LABELS):
         return True

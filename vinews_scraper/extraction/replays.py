@@ -14,14 +14,14 @@ from .dom import drop_tree
 
 _TOOLBAR = re.compile(r"<!--\s*BEGIN WAYBACK TOOLBAR INSERT\s*-->.*?<!--\s*END WAYBACK TOOLBAR INSERT\s*-->",
                       re.DOTALL)
-_REPLAY_MARKERS = ("WAYBACK TOOLBAR INSERT", "__wm.init(", "FILE ARCHIVED ON")
+_EDGE = 4096  # characters: the archive's scripts open the <head>, its "FILE ARCHIVED ON" note ends the page
 _TOOLBAR_IDS = ("wm-ipp-base", "wm-ipp", "wm-ipp-print", "donato")
 
 
 def is_replay(url: str, text: str) -> bool:
     """True for a replay URL, or a page carrying the archive's insertions (a replay saved from a
     browser and read under its original URL)."""
-    return split_replay_url(url) is not None or any(marker in text for marker in _REPLAY_MARKERS)
+    return split_replay_url(url) is not None or "__wm." in text[:_EDGE] or "FILE ARCHIVED ON" in text[-_EDGE:]
 
 
 def without_toolbar(text: str) -> str:
