@@ -130,6 +130,8 @@ class WarcWriterProcess:
         waiting, self._waiting = self._waiting, collections.deque()
         retry = []
         for entry in waiting:
+            if entry[0].done():  # its request was cancelled meanwhile
+                continue
             if entry[2] >= ATTEMPTS:
                 entry[0].set_exception(OSError(f"the WARC writer process died {ATTEMPTS} times while "
                                                "writing this response"))
