@@ -36,7 +36,8 @@ from vinews_scraper.replica.server import ReplicaServer, respond
 from vinews_scraper.storage import open_store
 from vinews_scraper.warc.capture import Exchange, RollingWarcWriter, finish_abandoned
 from vinews_scraper.warc.replay import read_pages
-from vinews_scraper.warc.writer_process import FRAME, WarcWriterProcess
+from vinews_scraper.warc.writer_process import WarcWriterProcess
+from vinews_scraper.worker_process import FRAME
 
 CONTACT = "https://archivist.example.org/vinews-contact"
 FAST = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False",
@@ -289,9 +290,8 @@ def test_writer_process_writes_in_order_and_survives_its_own_death(tmp_path):
     async def run() -> list:
         writer = WarcWriterProcess(config, on_restart=restarts.append)
         captures = [await writer.write(_exchange(n)) for n in range(3)]
-        first_writer = writer._process
         more = asyncio.gather(*(writer.write(_exchange(n)) for n in range(3, 8)))
-        os.kill(first_writer.pid, signal.SIGKILL)  # while it has exchanges to answer
+        os.kill(writer.worker.pid, signal.SIGKILL)  # while it has exchanges to answer
         captures += await more
         captures.append(await writer.write(_exchange(8)))
         writer.close()
@@ -318,8 +318,8 @@ def test_writer_process_closes_its_file_when_the_crawl_is_gone(tmp_path):
     writer.stdin.write(FRAME.pack(len(data)) + data)
     writer.stdin.flush()
     size = FRAME.unpack(writer.stdout.read(FRAME.size))[0]
-    file, record_id, error = pickle.loads(writer.stdout.read(size))
-    assert error is None and (tmp_path / f"{file}.open").is_file()
+    ok, (file, record_id) = pickle.loads(writer.stdout.read(size))
+    assert ok and (tmp_path / f"{file}.open").is_file()
     writer.stdin.close()  # as when the crawl process dies
     assert writer.wait(timeout=30) == 0
     assert [p.name for p in tmp_path.iterdir()] == [file]
