@@ -21,10 +21,10 @@ Pages/s is article pages served ÷ seconds from the crawl process's start to its
 (startup counted, vinews' export after the crawl not); req/s is every request the replica served
 (listings, robots.txt, and vinews' attachments, fetched for WARC capture) ÷ the process's wall time
 (vinews' export included). The crawl's resident memory (VmRSS of the crawl
-process and the processes it started: vinews' extraction workers) is read from /proc every 0.2 s
+process and the processes it started: vinews' extraction workers and WARC writer) is read from /proc every 0.2 s
 and noted when the served article count passes each checkpoint; the peak is the highest of those
 readings and the kernel's high-water mark of the crawl process (``ru_maxrss``), export included.
-CPU seconds are the crawl process's and those of its workers, which it waits for.
+CPU seconds are the crawl process's and those of its workers and writer, which it waits for.
 """
 
 from __future__ import annotations
