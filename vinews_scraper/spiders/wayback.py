@@ -18,18 +18,8 @@ from ..extraction import ExtractionError, extract_article
 from ..extraction.listing import extract_listing, looks_like_article_url
 from ..items import ArticleItem, FailureItem
 from ..warc.middleware import capture_of
-from ..wayback import (
-    Capture,
-    capture_time,
-    cdx_query,
-    host_of_key,
-    parse_cdx,
-    replay_url,
-    split_replay_url,
-    unique_hosts,
-    url_key,
-    versions_by_url,
-)
+from ..wayback import (Capture, capture_time, cdx_query, host_of_key, parse_cdx, replay_url,
+                       split_replay_url, unique_hosts, url_key, versions_by_url)
 from .portal import PortalSpider, failure_details, utc_now
 
 REDIRECTS = [301, 302, 303, 307, 308]
