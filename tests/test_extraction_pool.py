@@ -63,6 +63,20 @@ def test_a_worker_killed_mid_page_is_replaced_and_the_page_read_again(tmp_path):
     assert run(ExtractionPool(1), die_once, str(tmp_path / "died")) == "read on the second try"
 
 
+def test_a_pool_used_again_after_closing_still_replaces_a_dead_worker(tmp_path):
+    pool = ExtractionPool(1)
+
+    async def main():
+        await pool.run(worker_pid)
+        pool.close()
+        try:
+            return await asyncio.wait_for(pool.run(die_once, str(tmp_path / "died")), timeout=60)
+        finally:
+            pool.close()
+
+    assert asyncio.run(main()) == "read on the second try"
+
+
 def test_a_page_that_kills_every_worker_is_an_extraction_error_not_a_lost_page():
     with pytest.raises(ExtractionError, match="extraction process died 2 times"):
         run(ExtractionPool(1), always_die)

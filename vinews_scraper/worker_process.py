@@ -82,7 +82,6 @@ class WorkerProcess:
         self._requests: asyncio.WriteTransport | None = None
         self._starting: asyncio.Future | None = None
         self._waiting: collections.deque = collections.deque()  # [future, request, attempts], in order
-        self._closing = False
 
     @property
     def pending(self) -> int:
@@ -112,7 +111,8 @@ class WorkerProcess:
         self._process = subprocess.Popen(self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0,
                                          env=env)
         self._requests, _ = await loop.connect_write_pipe(asyncio.Protocol, self._process.stdin)
-        await loop.connect_read_pipe(lambda: _Answers(self._answered, self._ended), self._process.stdout)
+        process = self._process
+        await loop.connect_read_pipe(lambda: _Answers(self._answered, lambda: self._ended(process)), process.stdout)
 
     def _send(self, request) -> None:
         data = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
@@ -128,13 +128,13 @@ class WorkerProcess:
         else:
             future.set_exception(value)
 
-    def _ended(self) -> None:
-        """The helper's stdout closed: it ended after ``close``, or it died."""
-        if self._closing:
+    def _ended(self, process: subprocess.Popen) -> None:
+        """``process``'s stdout closed: it died, unless ``close`` ended it (it is no longer ours)."""
+        if process is not self._process:
             return
         self._process.wait()
-        self._requests.abort()
-        self._requests = self._starting = None
+        self._drop_requests()
+        self._starting = None
         if self.on_restart is not None:
             self.on_restart()
         waiting, self._waiting = self._waiting, collections.deque()
@@ -160,7 +160,14 @@ class WorkerProcess:
         """End the helper (it finishes its work in hand) and wait for it."""
         if self._process is None:
             return
-        self._closing = True
+        self._drop_requests()
         self._process.stdin.close()  # now: the loop does not run again before the helper is done
         self._process.wait()
-        self._process = None
+        self._process = self._starting = None
+
+    def _drop_requests(self) -> None:
+        """Let go of the pipe to the helper; asyncio closes a pipe whose reader went away by
+        itself, and a second close would report an error."""
+        if self._requests is not None and not self._requests.is_closing():
+            self._requests.abort()
+        self._requests = None
