@@ -171,7 +171,7 @@ _CHROME_WORDS_MAX = 40
 _ALPHANUMERIC = re.compile(r"[^\W_]")  # what str.isalnum accepts, found without a Python loop
 _POSTED_BY = re.compile(r"(?i)^\s*(người đăng|đăng bởi|posted by|người cập nhật)\s*[:：]\s*\S{1,40}$")
 # A file size alone ("27 Kb", "(1,2 MB)", "Dung lượng: 412 KB"): an attachment list's cell, not text.
-_FILE_SIZE = re.compile(r"(?i)^[(\[]?\s*(?:dung lượng|kích thước|size)?\s*[:：]?\s*\d+(?:[.,]\d+)?\s*"
+_FILE_SIZE = re.compile(r"(?i)^[(\[]?\s*+(?:dung lượng|kích thước|size)?\s*+[:：]?\s*+\d+(?:[.,]\d+)?\s*"
                         r"(?:bytes?|[kmg]i?b)\s*[)\]]?$")
 _FILE_SIZE_MAX = 30
 
@@ -304,9 +304,9 @@ def _doc_title_score(text: str, meta: PageMetadata) -> float:
     return best
 
 
-_TITLE_TAIL = re.compile(r"(?i)[\s(\[|–—-]*(" + "|".join(
+_TITLE_TAIL = re.compile(r"(?i)[\s(\[|–—-]*+(" + "|".join(
     re.escape(w) for w in sorted(PUBLISHED_LABELS + MODIFIED_LABELS, key=len, reverse=True))
-    + r")?\s*[:：]?\s*$")
+    + r")?\s*+[:：]?\s*$")
 _SITE_HEADER = re.compile(
     r"(?i)(cổng|trang) (thông tin|ttđt)|website |ủy ban nhân dân|uỷ ban nhân dân"
     r"|(huyện|thị xã|thành phố|xã|phường|thị trấn)\s[^.]{2,40}[-–,]\s*(tỉnh|thành phố|huyện)\s\S+"

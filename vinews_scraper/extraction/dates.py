@@ -41,11 +41,11 @@ _TIME = re.compile(
 )
 _WEEKDAY = "|".join(sorted((re.escape(w) for w in WEEKDAYS), key=len, reverse=True))
 _JOINER = re.compile(
-    rf"(?i)^[\s,|\-–—()\[\]]*(?:(?:vào\s+)?lúc|at)?[\s,|\-–—()\[\]]*(?:(?:{_WEEKDAY})\b[\s,|\-–—()\[\]]*)?(?:ngày\s*)?$"
+    rf"(?i)^[\s,|\-–—()\[\]]*+(?:(?:vào\s+)?lúc|at)?[\s,|\-–—()\[\]]*+(?:(?:{_WEEKDAY})\b[\s,|\-–—()\[\]]*+)?(?:ngày\s*)?$"
 )
 _WEEKDAY_BEFORE = re.compile(rf"(?i)(?:{_WEEKDAY})\s*[,\-–—|]?\s*(?:ngày\s+)?$")
 _LEADING_NGAY = re.compile(r"(?i)ngày\s+")
-_GMT_AFTER = re.compile(r"(?i)^\s*,?\s*\(?\s*(?:GMT|UTC)\s*\+\s*0?7(?::?00)?\s*\)?")
+_GMT_AFTER = re.compile(r"(?i)^\s*+,?\s*+\(?\s*+(?:GMT|UTC)\s*\+\s*0?7(?::?00)?\s*\)?")
 _LABEL_WINDOW = 48
 _MACHINE_DATE_MAX = 64  # a machine-readable date is short; longer metadata text is not one
 _WORD = re.compile(r"[a-zà-ỹ]{2,}")

@@ -195,7 +195,7 @@ _REGION_TAGS = frozenset(("div", "section", "header", "footer", "nav", "aside", 
 _NAVIGATION_ROLES = frozenset(("banner", "navigation", "header", "navbar"))  # may hold a breadcrumb
 
 
-def _is_chrome_element(el: etree._Element, marker: str | None, role: str | None) -> bool:
+def _is_chrome_element(el: etree._Element, chrome_marker: bool, role: str | None) -> bool:
     tag = el.tag
     if tag in _NEVER_CHROME:
         return False
@@ -205,12 +205,13 @@ def _is_chrome_element(el: etree._Element, marker: str | None, role: str | None)
         return True
     if tag == "header" and el.getparent() is not None and el.getparent().tag == "body":
         return True
-    return bool(marker) and is_chrome_marker(marker)
+    return chrome_marker
 
 
 class MarkerTraits(NamedTuple):
-    """What an element's class and id say about its text (besides chrome: ``is_chrome_marker``)."""
+    """What an element's class and id say about it."""
 
+    chrome: bool  # ``is_chrome_marker``
     crumbs: bool  # a breadcrumb or category path
     tag_box: bool  # a box of tags
     centered: bool
@@ -219,7 +220,7 @@ class MarkerTraits(NamedTuple):
     today: bool  # today's date in the page header ("homnay", "today-date"), a <span> as well as a block
 
 
-_NO_TRAITS = MarkerTraits(False, False, False, False, False, False)
+_NO_TRAITS = MarkerTraits(False, False, False, False, False, False, False)
 
 
 def _is_photo_gallery(el: etree._Element, text: str, marker: str | None) -> bool:
@@ -256,11 +257,26 @@ def _is_icon(img: etree._Element) -> bool:
     return size is not None and size <= _ICON_SIZE
 
 
-@lru_cache(maxsize=8192)
+_TRAITS_CACHE_SIZE = 8192
+_traits_cache: dict[str, MarkerTraits] = {}
+
+
 def _marker_traits(marker: str) -> MarkerTraits:
-    """Cached like ``is_chrome_marker``: a template repeats its class names on every element."""
+    """Cached like ``is_chrome_marker`` (a template repeats its class names on every element), in
+    a plain dict emptied when full: looked up for most elements, where an ``lru_cache`` call costs
+    more than the lookup."""
+    traits = _traits_cache.get(marker)
+    if traits is None:
+        if len(_traits_cache) >= _TRAITS_CACHE_SIZE:
+            _traits_cache.clear()
+        traits = _traits_cache[marker] = _read_marker_traits(marker)
+    return traits
+
+
+def _read_marker_traits(marker: str) -> MarkerTraits:
     lowered = marker.lower()
     return MarkerTraits(
+        chrome=is_chrome_marker(marker),
         crumbs=bool(_CRUMB_HINT.search(lowered) and _CRUMB_MARKER.search(marker) and not _RELATED_LIST.search(lowered)),
         tag_box="tag" in lowered and bool(_TAG_BOX.search(marker)),
         centered="center" in lowered and bool(_CENTER_CLASS.search(marker)),
@@ -275,7 +291,10 @@ _BARRIER_MIN_TEXT = 20
 
 def _crumbs_inside(el: etree._Element) -> list:
     """The elements inside ``el`` whose class, id or aria-label says breadcrumb (a Python walk:
-    libxml2's XPath with ``contains()`` tests took twice as long)."""
+    libxml2's XPath with ``contains()`` tests took twice as long), after a look at the serialized
+    markup, which most headers and menus do not name a breadcrumb in at all."""
+    if b"read" not in etree.tostring(el, with_tail=False):
+        return []
     found = []
     for sub in el.iterdescendants():
         if not isinstance(sub.tag, str):
@@ -335,14 +354,22 @@ _BYLINE_LABEL = re.compile(
     "(?i)(?:" + "|".join(re.escape(label) for label in (*AUTHOR_LABELS, *SOURCE_LABELS)) + r")\s*[:：]")
 
 
-def _is_article_meta_box(el: etree._Element, text: str) -> bool:
-    """A small region of the article itself (inside <article> or a schema.org Article) holding its
-    labelled date, view count or byline: a template class ("footer", "article-aside") or an
-    <aside> makes it look like site chrome, but it is the article's meta line."""
-    if len(text) > _META_BOX_MAX \
-            or not any(anc.tag == "article" or "Article" in (anc.get("itemtype") or "") for anc in el.iterancestors()):
+def _marks_article(el: etree._Element) -> bool:
+    """An <article> or a schema.org Article."""
+    if el.tag == "article":
+        return True
+    itemtype = el.get("itemtype")
+    return bool(itemtype) and "Article" in itemtype
+
+
+def _is_article_meta_box(text: str, in_article: bool) -> bool:
+    """A small region of the article itself (``in_article``: inside <article> or a schema.org
+    Article) holding its labelled date, view count or byline: a template class ("footer",
+    "article-aside") or an <aside> makes it look like site chrome, but it is the article's meta
+    line."""
+    if not in_article or len(text) > _META_BOX_MAX:
         return False  # most chrome (menus, sidebars with dated lists) is outside the article: no date scan
-    return find_view_count(text) is not None or bool(_BYLINE_LABEL.search(text)) \
+    return find_view_count(text) is not None or ((":" in text or "：" in text) and bool(_BYLINE_LABEL.search(text))) \
         or any(hit.label in ("published", "modified") for hit in find_dates(text))
 
 
@@ -420,7 +447,8 @@ class _Flattener:
         """Collect the lines under ``start`` in reading order. A loop over a stack of open
         elements, not recursion: libxml2 reads pages nested up to 2,048 levels deep, beyond
         Python's recursion limit."""
-        frame = self._enter(start, start, (None, 0, ()), False, False, False)
+        in_article = any(_marks_article(anc) for anc in start.iterancestors())
+        frame = self._enter(start, start, (None, 0, (), in_article), False, False, False)
         stack = [frame] if frame is not None and frame[7] is not None else []
         while stack:
             el, block, ctx, link, italic, bold, is_block, children = stack[-1]
@@ -465,11 +493,11 @@ class _Flattener:
         elif traits.tag_box:
             self.tag_boxes.append((el, len(self.lines)))
         role = (el.get("role") or el.get("data-role")) if region else None
-        if self.skip_chrome and (marker and (is_block or traits.today) or tag in CHROME_TAGS or tag == "header"
-                                 or role in CHROME_ROLES) and _is_chrome_element(el, marker, role):
+        if self.skip_chrome and (traits.chrome and (is_block or traits.today) or tag in CHROME_TAGS or tag == "header"
+                                 or role in CHROME_ROLES) and _is_chrome_element(el, traits.chrome, role):
             text = text_of(el)
             if len(text) <= 0.5 * self.total_text and not _is_view_counter(text) \
-                    and not _is_article_meta_box(el, text) and not _is_photo_gallery(el, text, marker) \
+                    and not _is_article_meta_box(text, ctx[3]) and not _is_photo_gallery(el, text, marker) \
                     and not (self.headline and self.headline in " ".join(text.split()).casefold()):
                 self.flush(block, ctx)
                 if tag == "nav" or tag == "header" or role in _NAVIGATION_ROLES:
@@ -486,7 +514,7 @@ class _Flattener:
         if is_block:
             if self.pieces:
                 self.flush(block, ctx)
-            align, heading, ancestors = ctx
+            align, heading, ancestors, in_article = ctx
             own = None
             if style and "align" in style:
                 found = _ALIGN.search(style)
@@ -504,7 +532,7 @@ class _Flattener:
                 italic = True
             if tag[0] == "h" and len(tag) == 2 and tag[1].isdigit():
                 heading = int(tag[1])
-            ctx = (align, heading, ancestors + (el,))
+            ctx = (align, heading, ancestors + (el,), in_article or _marks_article(el))
             block = el
         elif tag == "br":
             if self.pieces:
@@ -519,6 +547,8 @@ class _Flattener:
             italic = True
         elif tag == "b" or tag == "strong":
             bold = True
+        if not is_block and not ctx[3] and _marks_article(el):  # an inline element typed as Article
+            ctx = (*ctx[:3], True)
         # Each read of .text or .tail builds a new string: read once. Whitespace that would
         # start a line is dropped here rather than cleaned away at the flush.
         text = el.text
@@ -543,7 +573,7 @@ def flatten(root: etree._Element, skip_chrome: bool = True,
     flattener = _Flattener(sum(len(text_of(el)) for el in [start, *after_body]) or 1, skip_chrome, headline)
     for el in [start, *after_body]:
         flattener.walk(el)
-        flattener.flush(el, (None, 0, ()))
+        flattener.flush(el, (None, 0, (), False))
     for i, line in enumerate(flattener.lines):
         line.index = i
     return flattener.lines, Crumbs(flattener.crumbs, flattener.tag_boxes)
