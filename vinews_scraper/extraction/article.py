@@ -20,7 +20,8 @@ from ..registry import Family, Site, default_registry, host_of
 from .bylines import (inline_author, is_name_with_unit, is_office, is_photo_credit, labelled_author, labelled_source,
                       looks_like_name)
 from .cues import (AUTHOR_LABELS, BOX_TITLE_CLASS, CATEGORY_LABELS, CHROME_LINES, ENGLISH_WEEKDAYS, MODIFIED_LABELS,
-                   PUBLISHED_LABELS, SOURCE_LABELS, TERMINATORS, TITLE_CLASS, TOOL_LINKS, VIEW_LABELS, WEEKDAYS)
+                   PUBLISHED_LABELS, SITE_LINKS, SOURCE_LABELS, TERMINATORS, TITLE_CLASS, TOOL_LINKS, VIEW_LABELS,
+                   WEEKDAYS)
 from .dates import DateHit, find_dates, parse_machine_date
 from .decode import decode_html
 from .dom import (BLOCK_TAGS, CRUMB_SEPARATOR, HOME_WORDS, IMAGE_FILE_URL, NORM_STRIP, Line, flatten, is_path_line,
@@ -684,6 +685,8 @@ def _date_candidates(meta_lines: dict[int, _MetaLine], anchor: int | None, lines
         if dated_tables and not labelled \
                 and any(el in dated_tables for el in ml.line.ancestors):
             continue
+        if not labelled and _beside_site_links(ml.line):
+            continue
         score = 0.0
         if anchor is not None:
             distance = index - anchor
@@ -721,6 +724,21 @@ def _navigation_between(lines: list[Line], first: int, last: int) -> bool:
     """Whether a breadcrumb or a row of links stands between two lines: the first is in the
     page's header, not in the article's."""
     return any(line.link_density > 0.5 or is_path_line(line.text, _PATH_LINE_MAX) for line in lines[first + 1:last])
+
+
+_LINK_ROW_SPLIT = re.compile(r"\s*[|/·•,]\s*")
+
+
+def _is_site_links_row(text: str) -> bool:
+    """A row of the top bar's links to the site's own pages ("Liên hệ · Sơ đồ cổng")."""
+    return all(_norm(part) in SITE_LINKS for part in _LINK_ROW_SPLIT.split(text))
+
+
+def _beside_site_links(line: Line) -> bool:
+    """Whether the line holds a link to the site's login, contact, map or language page: a date
+    on it is today's, in the page's top bar."""
+    return line.link_chars > 0 and any(
+        _norm(text_of(a)) in SITE_LINKS and clean_text(text_of(a)) in line.text for a in line.element.iter("a"))
 
 
 def _date_in_link(ml: _MetaLine) -> bool:
@@ -1164,7 +1182,7 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
                     or _PAGER_LINK.search(text) \
                     or text.startswith(("http://", "https://", "www.")) or _is_menu(line) \
                     or not _LETTER.search(text) or _COUNTER_HEADING.search(text) or _COUNTER_VALUE.search(text) \
-                    or _links_away(line, meta.base_url):
+                    or _links_away(line, meta.base_url) or _is_site_links_row(text):
                 break
             if _in_another_column(line.ancestors, title_line.ancestors):
                 break
@@ -1460,7 +1478,7 @@ def _attachment_box_after(lines: list[Line], end: int, container, base_url: str)
                     return [el]
             break
     node = container
-    for _ in range(3):  # the container or one of its two nearest ancestors, then the box
+    for _ in range(_BOX_LEVELS):  # the container or one of its nearest ancestors, then the box
         if node is None:
             break
         for sibling in islice(node.itersiblings(), _BOX_SIBLINGS):
@@ -1472,6 +1490,9 @@ def _attachment_box_after(lines: list[Line], end: int, container, base_url: str)
 
 
 _BOX_SIBLINGS = 3
+# Levels up from the container where the box may stand beside: a Drupal body sits three levels
+# inside its field ("field-item" in "field-items" in "field-name-body"), in a column of the node.
+_BOX_LEVELS = 5
 
 
 def _read_fields_with_fallback(root, meta: PageMetadata, family: Family,

@@ -73,6 +73,14 @@ TOOL_LINKS = (
     "nghe bài viết", "nghe đọc bài viết", "nghe bài", "mục lục", "mục lục bài viết",
 )
 
+# Links of a page's top bar to the site's own account, contact, map and language pages: a date
+# printed on one line with them is today's, in the header ("Thứ Năm, 26/11/2026 | Liên hệ | Đăng nhập").
+SITE_LINKS = frozenset((
+    "đăng nhập", "đăng ký", "đăng xuất", "liên hệ", "sơ đồ site", "sơ đồ trang", "sơ đồ cổng", "sơ đồ website",
+    "english", "tiếng anh", "tiếng việt", "rss", "login", "log in", "sign in", "sitemap", "site map", "contact",
+    "contact us",
+))
+
 # Short lines of page furniture inside or around an article.
 CHROME_LINES = TOOL_LINKS + (
     "chia sẻ:", "share", "tweet", "facebook", "zalo", "email", "print", "back", "đóng", "xem tiếp",
