@@ -100,6 +100,7 @@ SETS = {
     "heldout59": Quota(12, 6, 8, 8),
     "heldout60": Quota(12, 6, 8, 8),
     "heldout61": Quota(12, 6, 8, 8),
+    "heldout62": Quota(12, 6, 8, 8),
     "heldout63": Quota(12, 6, 8, 8),
 }
 ALL_CORPORA = [TESTS / "corpus", TESTS / "heldout", TESTS / "heldout2", TESTS / "heldout3",

@@ -81,6 +81,9 @@ SITE_LINKS = frozenset((
     "contact us",
 ))
 
+# A control that shows the rest of the article, collapsed below it ("Xem tiếp »").
+CONTINUE_READING = frozenset(("xem tiếp", "đọc tiếp", "xem toàn văn", "xem đầy đủ", "xem toàn bộ", "continue reading"))
+
 # Short lines of page furniture inside or around an article.
 CHROME_LINES = TOOL_LINKS + (
     "chia sẻ:", "share", "tweet", "facebook", "zalo", "email", "print", "back", "đóng", "xem tiếp",

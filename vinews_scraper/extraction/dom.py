@@ -18,7 +18,8 @@ from lxml import etree
 from lxml.cssselect import CSSSelector
 
 from .cues import (AUTHOR_LABELS, CHROME_CLASS_FRAGMENTS, CHROME_CLASS_WORDS, CHROME_HEADER_TOKENS, CHROME_ROLES,
-                   CHROME_TAGS, COMMENT_FORM_WORDS, CONTENT_CLASS_WORDS, END_OF_ARTICLE_WORDS, SOURCE_LABELS)
+                   CHROME_TAGS, COMMENT_FORM_WORDS, CONTENT_CLASS_WORDS, CONTINUE_READING, END_OF_ARTICLE_WORDS,
+                   SOURCE_LABELS)
 from .dates import find_dates
 from .text import clean_text
 from .views import find_view_count
@@ -156,6 +157,19 @@ def remove_noise(root: etree._Element) -> None:
 def _hidden_style(style: str) -> bool:
     """An inline ``display:none`` or ``visibility:hidden``."""
     return ("none" in style or "hidden" in style) and bool(_HIDDEN.search(style))
+
+
+_CONTROL_TEXT_MAX = 40
+
+
+def _is_collapsed_continuation(el: etree._Element) -> bool:
+    """A hidden block right after a "Xem tiếp »" control: the rest of the article, which the
+    reader opens with it (other hidden text is a menu's, a dialog's or a twin layout's)."""
+    control = el.getprevious()
+    if control is None or not isinstance(control.tag, str):
+        return False
+    text = text_of(control)
+    return len(text) <= _CONTROL_TEXT_MAX and text.strip(NORM_STRIP + " \n\t\r\xa0").casefold() in CONTINUE_READING
 
 
 def _token_is_chrome(token: str, words: list[str]) -> bool:
@@ -480,7 +494,7 @@ class _Flattener:
         tag = el.tag
         is_block = tag in BLOCK_TAGS
         style = el.get("style")  # read once: also gives the block's alignment below
-        if el.get("hidden") is not None or (style and _hidden_style(style)):
+        if (el.get("hidden") is not None or (style and _hidden_style(style))) and not _is_collapsed_continuation(el):
             return None
         marker = el.get("class")
         identifier = el.get("id")
