@@ -416,11 +416,14 @@ def _inline_title_class_score(line: Line) -> float:
     return 0.0
 
 
+_TITLE_CLASS_MAX = 1.5
+
+
 @lru_cache(maxsize=4096)
 def _marker_title_score(marker: str) -> float:
     """A headline class scores, a box-title class ("box-title" of a sidebar) counts against."""
     if TITLE_CLASS.search(marker):
-        return -1.0 if BOX_TITLE_CLASS.search(marker) else 1.5
+        return -1.0 if BOX_TITLE_CLASS.search(marker) else _TITLE_CLASS_MAX
     return 0.0
 
 
@@ -444,8 +447,6 @@ def find_title(lines: list[Line], meta_lines: dict[int, _MetaLine], meta: PageMe
         text = line.text
         if line.image is not None or not 8 <= len(text) <= 400 or len(text.split()) < 2:
             continue
-        if is_furniture(text) or _category_label(text):
-            continue
         score = 0.0
         ml = meta_lines.get(line.index)
         if ml is not None:
@@ -461,7 +462,6 @@ def find_title(lines: list[Line], meta_lines: dict[int, _MetaLine], meta: PageMe
             score += 3
         elif line.heading in (2, 3):
             score += 1.5
-        score += _title_class_score(line)
         if line.bold or line.heading:
             score += 0.5
         here = position[line.index]
@@ -486,7 +486,10 @@ def find_title(lines: list[Line], meta_lines: dict[int, _MetaLine], meta: PageMe
             score -= 5
         if _SITE_HEADER.match(text) and len(text) < 90:
             score -= 4
-        if best is None or score > best[0]:
+        if best is not None and score + _TITLE_CLASS_MAX <= best[0]:
+            continue  # no class can lift it above the best: its classes, the costliest part, are not read
+        score += _title_class_score(line)
+        if (best is None or score > best[0]) and not is_furniture(line.text) and not _category_label(line.text):
             best = (score, line.index, text)
     if best and best[0] >= 2.5:
         return best[1], best[2], False

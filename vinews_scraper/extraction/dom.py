@@ -416,6 +416,7 @@ class _Flattener:
         self.total_text = total_text
         self.skip_chrome = skip_chrome
         self.headline = headline.casefold() if headline and len(headline) >= 15 else None
+        self.headline_word = max(self.headline.split(), key=len) if self.headline else None
         self.crumbs: list[etree._Element] = []
         self.tag_boxes: list[tuple[etree._Element, int]] = []  # (element, lines before it)
 
@@ -450,6 +451,15 @@ class _Flattener:
                 bold = bold and is_bold
             link_chars = min(link_chars, len(text))
         self.lines.append(Line(text, block, link_chars, italic, bold, ctx[0], ctx[1], None, False, 0, ctx[2]))
+
+    def _holds_headline(self, text: str) -> bool:
+        """Whether a region's text holds the headline (its whitespace aside). Most regions lack
+        its longest word, which is looked for first; ASCII text is lower-cased (its casefold, at
+        a fraction of the cost)."""
+        if self.headline is None or len(text) < len(self.headline):
+            return False
+        folded = text.lower() if text.isascii() else text.casefold()
+        return self.headline_word in folded and self.headline in " ".join(folded.split())
 
     def _wraps_the_page(self, el) -> bool:
         """A block holding most of the page's text (a template's ``<div class="center"
@@ -493,26 +503,27 @@ class _Flattener:
         skipped chrome."""
         tag = el.tag
         is_block = tag in BLOCK_TAGS
-        style = el.get("style")  # read once: also gives the block's alignment below
-        if (el.get("hidden") is not None or (style and _hidden_style(style))) and not _is_collapsed_continuation(el):
+        keys = el.keys()  # one call: most elements have an attribute or two, and each get() is a call
+        style = el.get("style") if "style" in keys else None  # read once: also gives the alignment below
+        if ("hidden" in keys or (style and _hidden_style(style))) and not _is_collapsed_continuation(el):
             return None
-        marker = el.get("class")
-        identifier = el.get("id")
+        marker = el.get("class") if "class" in keys else None
+        identifier = el.get("id") if "id" in keys else None
         if identifier:
             marker = f"{marker} {identifier}" if marker else identifier
         traits = _marker_traits(marker) if marker else _NO_TRAITS
         region = tag in _REGION_TAGS
-        if traits.crumbs or (region and "bread" in (el.get("aria-label") or "")):
+        if traits.crumbs or (region and "aria-label" in keys and "bread" in el.get("aria-label")):
             self.crumbs.append(el)
         elif traits.tag_box:
             self.tag_boxes.append((el, len(self.lines)))
-        role = (el.get("role") or el.get("data-role")) if region else None
+        role = (el.get("role") or el.get("data-role")) if region and ("role" in keys or "data-role" in keys) else None
         if self.skip_chrome and (traits.chrome and (is_block or traits.today) or tag in CHROME_TAGS or tag == "header"
                                  or role in CHROME_ROLES) and _is_chrome_element(el, traits.chrome, role):
             text = text_of(el)
             if len(text) <= 0.5 * self.total_text and not _is_view_counter(text) \
                     and not _is_article_meta_box(text, ctx[3]) and not _is_photo_gallery(el, text, marker) \
-                    and not (self.headline and self.headline in " ".join(text.split()).casefold()):
+                    and not self._holds_headline(text):
                 self.flush(block, ctx)
                 if tag == "nav" or tag == "header" or role in _NAVIGATION_ROLES:
                     self.crumbs.extend(_crumbs_inside(el) or ([el] if is_path_line(" ".join(text.split()), _NAV_PATH_MAX) else []))
@@ -534,7 +545,7 @@ class _Flattener:
                 found = _ALIGN.search(style)
                 if found:
                     own = found.group(1).lower()
-            elif el.get("align") and tag != "table":  # <table align=center> places the table, not its text
+            elif "align" in keys and el.get("align") and tag != "table":  # <table align=center> places the table, not its text
                 own = el.get("align").lower()
             elif tag == "center" or traits.centered:
                 own = "center"
@@ -546,7 +557,7 @@ class _Flattener:
                 italic = True
             if tag[0] == "h" and len(tag) == 2 and tag[1].isdigit():
                 heading = int(tag[1])
-            ctx = (align, heading, ancestors + (el,), in_article or _marks_article(el))
+            ctx = (align, heading, ancestors + (el,), in_article or tag == "article" or ("itemtype" in keys and _marks_article(el)))
             block = el
         elif tag == "br":
             if self.pieces:
@@ -561,7 +572,7 @@ class _Flattener:
             italic = True
         elif tag == "b" or tag == "strong":
             bold = True
-        if not is_block and not ctx[3] and _marks_article(el):  # an inline element typed as Article
+        if not is_block and "itemtype" in keys and not ctx[3] and _marks_article(el):  # an inline element typed as Article
             ctx = (*ctx[:3], True)
         # Each read of .text or .tail builds a new string: read once. Whitespace that would
         # start a line is dropped here rather than cleaned away at the flush.
