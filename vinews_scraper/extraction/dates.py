@@ -54,6 +54,7 @@ _DATE_LIKE = re.compile(r"(?i)\d(?:\s*[/.\-]\s*\d|\s+(?:tháng|thg)|\d{3}-\d)|th
 _ENGLISH_DATE_LIKE = re.compile(r"[A-Za-z]\.?\s+\d{1,2}(?:st|nd|rd|th)?\s*,?\s*\d{4}|\d\s+[A-Za-z]{3}")
 _ACCENTED = re.compile(r"[À-ỹ]")  # Vietnamese text (and accented Latin): no English dates looked for
 _DIGIT = re.compile(r"\d")
+_MONTH_WORD = re.compile(r"(?i)th(?:áng|g)")  # in every date written with words ("5 tháng 3", "tháng Ba 5, 2024")
 
 
 @dataclass(frozen=True)
@@ -140,18 +141,19 @@ def _day_hits(text: str) -> list[tuple[int, int, date, tuple[int, int, int] | No
             hits.append((m.start(), m.end(), day, clock))
             covered[m.start():m.end()] = b"\x01" * (m.end() - m.start())
 
-    for m in _WORDS.finditer(text):
-        day = _valid_day(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-        if day:
-            add(m, day)
-    for m in _MONTH_FIRST.finditer(text):
-        day = _valid_day(int(m.group(3)), int(m.group(1)), int(m.group(2)))
-        if day:
-            add(m, day)
-    for m in _NAMED_MONTH.finditer(text):
-        day = _valid_day(int(m.group(3)), _MONTH_NAMES[m.group(1).lower()], int(m.group(2)))
-        if day:
-            add(m, day)
+    if _MONTH_WORD.search(text):
+        for m in _WORDS.finditer(text):
+            day = _valid_day(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+            if day:
+                add(m, day)
+        for m in _MONTH_FIRST.finditer(text):
+            day = _valid_day(int(m.group(3)), int(m.group(1)), int(m.group(2)))
+            if day:
+                add(m, day)
+        for m in _NAMED_MONTH.finditer(text):
+            day = _valid_day(int(m.group(3)), _MONTH_NAMES[m.group(1).lower()], int(m.group(2)))
+            if day:
+                add(m, day)
     if _may_hold_english_date(text):
         for m in _ENGLISH_MONTH_FIRST.finditer(text):
             month = _ENGLISH_MONTHS.get(m.group(1).lower())

@@ -10,6 +10,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ENTITY = re.compile(r"&(#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _FILE_NAME = re.compile(r"^[\w\s.,()\-+~%&'\u00c0-\u1ef9]{0,200}\.(jpe?g|png|gif|bmp|webp|tiff?|svg)$", re.I)
+_IMAGE_FILE_ENDINGS = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".tif", ".tiff", ".svg")
 
 
 def clean_text(value: str | None) -> str:
@@ -72,4 +73,7 @@ def _clean_paragraphs_already(value: str) -> bool:
 
 def is_file_name(text: str | None) -> bool:
     """True for text that is only an image file name, such as ``21.1a.jpg``."""
-    return bool(text) and bool(_FILE_NAME.match(text.strip()))
+    if not text:
+        return False
+    text = text.strip()
+    return text[-5:].lower().endswith(_IMAGE_FILE_ENDINGS) and bool(_FILE_NAME.match(text))  # the ending first: cheap
