@@ -810,6 +810,18 @@ def _view_count_anywhere(meta_lines: dict[int, _MetaLine], anchor: int) -> int |
     return min(found)[1] if found else None
 
 
+def _lead_image_over_title(lines: list[Line], title_index: int) -> int:
+    """Where the article's images begin: at a photo set right over the title with its marked
+    caption (a <figcaption>, a caption class) between them, as templates that put the lead image
+    above the headline print it; else after the title (a bare image there is the header's
+    banner)."""
+    k = title_index - 2
+    if k >= 0 and lines[k + 1].image is None and is_caption_marked(lines[k + 1]) \
+            and lines[k].image is not None and not lines[k].barrier and _opens_itself(lines[k].image):
+        return k
+    return title_index + 1
+
+
 def _first_prose(lines: list[Line], anchor: int) -> int:
     """Index of the first paragraph of running text after ``anchor`` (where the header zone of
     date and view lines ends; a date line after it, "Thời gian: 8 giờ ngày 15/3", is body)."""
@@ -820,16 +832,20 @@ def _first_prose(lines: list[Line], anchor: int) -> int:
 
 
 def _separate_publish_date(candidates, chosen: _MetaLine, anchor: int) -> _MetaLine | None:
-    """The publish date printed apart from the update line that scored best: next to it, or just
+    """The publish date printed apart from the update line that scored best: next to it, just
     under the title ("Thứ hai, 05 Tháng 8 2013" under the title, "Lần cập nhật cuối (…)" at the
-    end)."""
+    end) or on the line over the title."""
     update = chosen.dates[0].value
     for score, index, ml in candidates:
-        near = index > anchor and (abs(index - chosen.line.index) <= 3 or index - anchor <= 4)
+        near = (index > anchor and (abs(index - chosen.line.index) <= 3 or index - anchor <= 4)) \
+            or anchor - _DATE_OVER_TITLE_LINES <= index < anchor
         if ml is not chosen and score > 0 and near and ml.dates[0].label in (None, "published") \
                 and ml.dates[0].day <= update[:10]:
             return ml
     return None
+
+
+_DATE_OVER_TITLE_LINES = 2
 
 
 def _separate_update_date(candidates, chosen: _MetaLine, published: DateHit) -> DateHit | None:
@@ -884,6 +900,18 @@ def _tail_byline(candidates: list[Line]) -> tuple[str | None, str | None, int]:
         if used >= 3:
             break
     return author, source, used
+
+
+_FOOTNOTE = re.compile(r"^[(\[]\d{1,2}[)\]]\s*\S")  # "(1) Nghị quyết số 15/NQ-HĐND …", "[2] …"
+
+
+def _trailing_footnotes(lines: list[Line]) -> int:
+    """How many of the last lines are the article's numbered notes ("(1) …"), which may follow
+    its byline: they stay text, and the byline is read above them."""
+    count = 0
+    while count < len(lines) and _FOOTNOTE.match(lines[len(lines) - 1 - count].text):
+        count += 1
+    return count
 
 
 def _name_then_unit(pair: list[Line]) -> bool:
@@ -978,8 +1006,12 @@ def extract_body(lines: list[Line], start: int, end: int, skip: set[int], title:
     while kept and (_is_labelled_meta(meta_lines.get(kept[-1].index))
                     or _is_view_count_line(meta_lines.get(kept[-1].index))):
         trailing_dates[:0] = meta_lines[kept.pop().index].dates
-    author, source, used = _tail_byline(kept)
-    paragraphs = kept[: len(kept) - used]
+    notes = _trailing_footnotes(kept)
+    author, source, used = _tail_byline(kept[:len(kept) - notes]) if notes else (None, None, 0)
+    if not used:  # no byline above the notes: read it at the very end
+        notes = 0
+        author, source, used = _tail_byline(kept)
+    paragraphs = kept[: len(kept) - notes - used] + kept[len(kept) - notes:]
     for line in list(paragraphs[:2]):
         if labelled_author(line.text) and author is None:
             author = labelled_author(line.text)
@@ -1410,6 +1442,8 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool,
                 view_count = ml.views
 
     image_start = title_index + 1 if title_index is not None and 0 < start - title_index <= 15 else start
+    if title_index is not None:
+        image_start = min(image_start, _lead_image_over_title(lines, title_index))
     if view_count is None:
         view_count = _view_count_anywhere(meta_lines, anchor)
     published, modified, view_count, meta_author = _selected_fields(

@@ -209,9 +209,9 @@ _REGION_TAGS = frozenset(("div", "section", "header", "footer", "nav", "aside", 
 _NAVIGATION_ROLES = frozenset(("banner", "navigation", "header", "navbar"))  # may hold a breadcrumb
 
 
-def _is_chrome_element(el: etree._Element, chrome_marker: bool, role: str | None) -> bool:
+def _is_chrome_element(el: etree._Element, traits: MarkerTraits, role: str | None) -> bool:
     tag = el.tag
-    if tag in _NEVER_CHROME:
+    if tag in _NEVER_CHROME or traits.lead:
         return False
     if tag == "footer" and any(anc.tag == "article" for anc in el.iterancestors()):
         return False
@@ -219,7 +219,7 @@ def _is_chrome_element(el: etree._Element, chrome_marker: bool, role: str | None
         return True
     if tag == "header" and el.getparent() is not None and el.getparent().tag == "body":
         return True
-    return chrome_marker
+    return traits.chrome
 
 
 class MarkerTraits(NamedTuple):
@@ -232,9 +232,10 @@ class MarkerTraits(NamedTuple):
     italic: bool
     right: bool  # right-aligned by a utility class ("text-end", "text-right")
     today: bool  # today's date in the page header ("homnay", "today-date"), a <span> as well as a block
+    lead: bool  # the article's lead paragraph ("sapo", "chapeau"), an <aside> beside the text too
 
 
-_NO_TRAITS = MarkerTraits(False, False, False, False, False, False, False)
+_NO_TRAITS = MarkerTraits(False, False, False, False, False, False, False, False)
 
 
 def _is_photo_gallery(el: etree._Element, text: str, marker: str | None) -> bool:
@@ -297,6 +298,7 @@ def _read_marker_traits(marker: str) -> MarkerTraits:
         italic="italic" in lowered and bool(_ITALIC_CLASS.search(marker)),
         right=("right" in lowered or "end" in lowered) and bool(_RIGHT_CLASS.search(marker)),
         today=any(fragment in lowered for fragment in CHROME_CLASS_FRAGMENTS),
+        lead="sapo" in lowered or "chapeau" in lowered,
     )
 
 
@@ -519,7 +521,7 @@ class _Flattener:
             self.tag_boxes.append((el, len(self.lines)))
         role = (el.get("role") or el.get("data-role")) if region and ("role" in keys or "data-role" in keys) else None
         if self.skip_chrome and (traits.chrome and (is_block or traits.today) or tag in CHROME_TAGS or tag == "header"
-                                 or role in CHROME_ROLES) and _is_chrome_element(el, traits.chrome, role):
+                                 or role in CHROME_ROLES) and _is_chrome_element(el, traits, role):
             text = text_of(el)
             if len(text) <= 0.5 * self.total_text and not _is_view_counter(text) \
                     and not _is_article_meta_box(text, ctx[3]) and not _is_photo_gallery(el, text, marker) \
