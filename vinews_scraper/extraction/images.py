@@ -224,15 +224,20 @@ def is_attachment_line(line: Line, base_url: str) -> bool:
 
 
 def collect_attachments(root_elements, base_url: str) -> list[dict]:
-    """Links to documents (PDF, Word, Excel, archives…) inside the given elements."""
-    attachments: list[dict] = []
-    seen: set[str] = set()
+    """Links to documents (PDF, Word, Excel, archives…) inside the given elements, once each. A
+    file's icon often links to it too: the title is the text of a link that has one."""
+    found: dict[str, dict] = {}  # by url, in page order
+    titled: set[str] = set()  # urls whose title is a link's text
     for container in root_elements:
         for a in container.iter("a"):
             url = _document_url(base_url, a.get("href"))
-            if url is None or url in seen:
+            if url is None or url in titled:
                 continue
-            seen.add(url)
-            title = clean_optional(text_of(a)) or clean_optional(a.get("title"))
-            attachments.append({"url": url, "title": title})
-    return attachments
+            text = clean_optional(text_of(a))
+            if url not in found:
+                found[url] = {"url": url, "title": text or clean_optional(a.get("title"))}
+            elif text:
+                found[url]["title"] = text
+            if text:
+                titled.add(url)
+    return list(found.values())
