@@ -102,6 +102,7 @@ SETS = {
     "heldout61": Quota(12, 6, 8, 8),
     "heldout62": Quota(12, 6, 8, 8),
     "heldout63": Quota(12, 6, 8, 8),
+    "heldout64": Quota(12, 6, 8, 8),
     "heldout65": Quota(12, 6, 8, 8),
     "heldout66": Quota(12, 6, 8, 8),
 }

@@ -92,6 +92,7 @@ CHROME_LINES = TOOL_LINKS + (
     "tăng tương phản", "giảm tương phản", "font size",
     "skip to main content", "skip to content", "skip navigation", "bỏ qua điều hướng",
     "bỏ qua nội dung", "chuyển đến nội dung", "chuyển đến nội dung chính", "đến nội dung chính",
+    "chuyển đến phần điều hướng", "chuyển đến điều hướng", "chuyển đến phần nội dung", "skip to navigation",
     "truy cập nội dung luôn", "đánh giá", "bình chọn", "like", "thích",
     "trang chủ", "chi tiết", "chi tiết tin", "chi tiết tin tức", "chi tiết bài viết", "xem chi tiết",
     "nội dung", "tin tức", "tin bài", "advertisement", "sponsored", "read more", "share this",
@@ -122,6 +123,7 @@ CHROME_CLASS_WORDS = frozenset((
     "sitename", "sitetitle", "sitedescription", "slogan", "tagline", "branding",  # the site's name in its header
     "logo", "tendonvi",  # the logo and the unit's name beside it ("egov-logo", "ten-don-vi")
     "tts", "toc",  # a text-to-speech player ("tts-smartvoice", "fptai-tts"), a table of contents ("toc-box")
+    "skip", "skiplink", "skiplinks",  # "Chuyển đến phần điều hướng", for keyboards and screen readers
 ))
 # Parts of class/id names, inside a word too, of today's date in the page header ("today-date",
 # "tvToday", "ngay-hom-nay", "ngayhomnay").

@@ -370,6 +370,15 @@ _BYLINE_LABEL = re.compile(
     "(?i)(?:" + "|".join(re.escape(label) for label in (*AUTHOR_LABELS, *SOURCE_LABELS)) + r")\s*[:：]")
 
 
+_HEADINGS = frozenset(("h1", "h2", "h3"))
+
+
+def _follows_heading(el: etree._Element) -> bool:
+    """Whether the element comes right after a heading (a title's toolbar of date and views)."""
+    previous = el.getprevious()
+    return previous is not None and previous.tag in _HEADINGS
+
+
 def _marks_article(el: etree._Element) -> bool:
     """An <article> or a schema.org Article."""
     if el.tag == "article":
@@ -378,12 +387,12 @@ def _marks_article(el: etree._Element) -> bool:
     return bool(itemtype) and "Article" in itemtype
 
 
-def _is_article_meta_box(text: str, in_article: bool) -> bool:
-    """A small region of the article itself (``in_article``: inside <article> or a schema.org
-    Article) holding its labelled date, view count or byline: a template class ("footer",
-    "article-aside") or an <aside> makes it look like site chrome, but it is the article's meta
-    line."""
-    if not in_article or len(text) > _META_BOX_MAX:
+def _is_article_meta_box(text: str, of_article: bool) -> bool:
+    """A small region of the article itself (``of_article``: inside <article> or a schema.org
+    Article, or right under a heading) holding its labelled date, view count or byline: a
+    template class ("footer", "article-aside", "article-toolbar") or an <aside> makes it look like
+    site chrome, but it is the article's meta line."""
+    if not of_article or len(text) > _META_BOX_MAX:
         return False  # most chrome (menus, sidebars with dated lists) is outside the article: no date scan
     return find_view_count(text) is not None or ((":" in text or "：" in text) and bool(_BYLINE_LABEL.search(text))) \
         or any(hit.label in ("published", "modified") for hit in find_dates(text))
@@ -524,7 +533,7 @@ class _Flattener:
                                  or role in CHROME_ROLES) and _is_chrome_element(el, traits, role):
             text = text_of(el)
             if len(text) <= 0.5 * self.total_text and not _is_view_counter(text) \
-                    and not _is_article_meta_box(text, ctx[3]) and not _is_photo_gallery(el, text, marker) \
+                    and not _is_article_meta_box(text, ctx[3] or _follows_heading(el)) and not _is_photo_gallery(el, text, marker) \
                     and not self._holds_headline(text):
                 self.flush(block, ctx)
                 if tag == "nav" or tag == "header" or role in _NAVIGATION_ROLES:
