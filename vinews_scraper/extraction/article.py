@@ -211,7 +211,8 @@ def _meta_lines(lines: list[Line]) -> dict[int, _MetaLine]:
             value = lines[line.index + 1]
             if len(value.text) <= 60 and value.image is None:
                 joined = Line(text=f"{line.text} {value.text}", element=value.element,
-                              barrier=value.barrier, index=value.index, ancestors=value.ancestors)
+                              barrier=value.barrier, index=value.index, ancestors=value.ancestors,
+                              caption_at=value.caption_at)
                 ml = _meta_line(joined)
                 if ml is not None:
                     found[value.index] = ml
@@ -991,7 +992,7 @@ def extract_body(lines: list[Line], start: int, end: int, skip: set[int], title:
         glued = split_glued_terminator(text)
         if glued is not None:
             kept.append(Line(text=glued, element=line.element, align=line.align, bold=line.bold,
-                             index=line.index, ancestors=line.ancestors))
+                             index=line.index, ancestors=line.ancestors, caption_at=line.caption_at))
             break
         if line.barrier or (is_furniture(text) and not _is_column_heading(line)) \
                 or line.link_density > 0.6 or _is_labelled_link_row(line) \

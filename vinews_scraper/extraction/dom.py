@@ -17,7 +17,7 @@ from functools import lru_cache
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
-from .cues import (AUTHOR_LABELS, CHROME_CLASS_FRAGMENTS, CHROME_CLASS_WORDS, CHROME_HEADER_TOKENS, CHROME_ROLES,
+from .cues import (AUTHOR_LABELS, CAPTION_CLASS, CHROME_CLASS_FRAGMENTS, CHROME_CLASS_WORDS, CHROME_HEADER_TOKENS, CHROME_ROLES,
                    CHROME_TAGS, COMMENT_FORM_WORDS, CONTENT_CLASS_WORDS, CONTINUE_READING, END_OF_ARTICLE_WORDS,
                    SOURCE_LABELS)
 from .dates import find_dates
@@ -74,6 +74,7 @@ class Line:
     barrier: bool = False  # a skipped comment/related/share region: the article ends here
     index: int = 0
     ancestors: tuple = field(default=(), repr=False)
+    caption_at: int | None = None  # position in ``ancestors`` of the nearest figcaption or caption-classed block
 
     @property
     def link_density(self) -> float:
@@ -233,9 +234,10 @@ class MarkerTraits(NamedTuple):
     right: bool  # right-aligned by a utility class ("text-end", "text-right")
     today: bool  # today's date in the page header ("homnay", "today-date"), a <span> as well as a block
     lead: bool  # the article's lead paragraph ("sapo", "chapeau"), an <aside> beside the text too
+    caption: bool  # an image's caption ("wp-caption-text", "chu-thich")
 
 
-_NO_TRAITS = MarkerTraits(False, False, False, False, False, False, False, False)
+_NO_TRAITS = MarkerTraits(False, False, False, False, False, False, False, False, False)
 
 
 def _is_photo_gallery(el: etree._Element, text: str, marker: str | None) -> bool:
@@ -299,6 +301,7 @@ def _read_marker_traits(marker: str) -> MarkerTraits:
         right=("right" in lowered or "end" in lowered) and bool(_RIGHT_CLASS.search(marker)),
         today=any(fragment in lowered for fragment in CHROME_CLASS_FRAGMENTS),
         lead="sapo" in lowered or "chapeau" in lowered,
+        caption=CAPTION_CLASS.search(marker) is not None,
     )
 
 
@@ -461,7 +464,7 @@ class _Flattener:
                 italic = italic and is_italic
                 bold = bold and is_bold
             link_chars = min(link_chars, len(text))
-        self.lines.append(Line(text, block, link_chars, italic, bold, ctx[0], ctx[1], None, False, 0, ctx[2]))
+        self.lines.append(Line(text, block, link_chars, italic, bold, ctx[0], ctx[1], None, False, 0, ctx[2], ctx[4]))
 
     def _holds_headline(self, text: str) -> bool:
         """Whether a region's text holds the headline (its whitespace aside). Most regions lack
@@ -483,7 +486,7 @@ class _Flattener:
         elements, not recursion: libxml2 reads pages nested up to 2,048 levels deep, beyond
         Python's recursion limit."""
         in_article = any(_marks_article(anc) for anc in start.iterancestors())
-        frame = self._enter(start, start, (None, 0, (), in_article), False, False, False)
+        frame = self._enter(start, start, (None, 0, (), in_article, None), False, False, False)
         stack = [frame] if frame is not None and frame[7] is not None else []
         while stack:
             el, block, ctx, link, italic, bold, is_block, children = stack[-1]
@@ -544,13 +547,12 @@ class _Flattener:
                     self.tag_boxes.append((el, len(self.lines)))
                 if len(text) >= _BARRIER_MIN_TEXT and ((marker and _ends_article(marker)) or (
                         tag == "form" and any(w in text.lower() for w in COMMENT_FORM_WORDS))):
-                    self.lines.append(Line(text="", element=el, barrier=True,
-                                           ancestors=ctx[2]))
+                    self.lines.append(Line(text="", element=el, barrier=True, ancestors=ctx[2], caption_at=ctx[4]))
                 return None
         if is_block:
             if self.pieces:
                 self.flush(block, ctx)
-            align, heading, ancestors, in_article = ctx
+            align, heading, ancestors, in_article, caption_at = ctx
             own = None
             if style and "align" in style:
                 found = _ALIGN.search(style)
@@ -568,7 +570,10 @@ class _Flattener:
                 italic = True
             if tag[0] == "h" and len(tag) == 2 and tag[1].isdigit():
                 heading = int(tag[1])
-            ctx = (align, heading, ancestors + (el,), in_article or tag == "article" or ("itemtype" in keys and _marks_article(el)))
+            if tag == "figcaption" or traits.caption:
+                caption_at = len(ancestors)
+            ctx = (align, heading, ancestors + (el,), in_article or tag == "article" or ("itemtype" in keys and _marks_article(el)),
+                   caption_at)
             block = el
         elif tag == "br":
             if self.pieces:
@@ -576,7 +581,7 @@ class _Flattener:
         elif (tag == "img" or tag == "amp-img") and not _is_icon(el):
             if self.pieces:
                 self.flush(block, ctx)
-            self.lines.append(Line(text="", element=el, image=el, align=ctx[0], ancestors=ctx[2]))
+            self.lines.append(Line(text="", element=el, image=el, align=ctx[0], ancestors=ctx[2], caption_at=ctx[4]))
         elif tag == "a":
             link = link or bool(el.get("href"))
         elif tag == "i" or tag == "em":
@@ -584,7 +589,7 @@ class _Flattener:
         elif tag == "b" or tag == "strong":
             bold = True
         if not is_block and "itemtype" in keys and not ctx[3] and _marks_article(el):  # an inline element typed as Article
-            ctx = (*ctx[:3], True)
+            ctx = (*ctx[:3], True, ctx[4])
         # Each read of .text or .tail builds a new string: read once. Whitespace that would
         # start a line is dropped here rather than cleaned away at the flush.
         text = el.text
@@ -609,7 +614,7 @@ def flatten(root: etree._Element, skip_chrome: bool = True,
     flattener = _Flattener(sum(len(text_of(el)) for el in [start, *after_body]) or 1, skip_chrome, headline)
     for el in [start, *after_body]:
         flattener.walk(el)
-        flattener.flush(el, (None, 0, (), False))
+        flattener.flush(el, (None, 0, (), False, None))
     for i, line in enumerate(flattener.lines):
         line.index = i
     return flattener.lines, Crumbs(flattener.crumbs, flattener.tag_boxes)

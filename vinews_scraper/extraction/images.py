@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from itertools import islice
 from urllib.parse import urlsplit
 
@@ -66,20 +65,12 @@ def _in_text_link(img) -> bool:
 
 
 def is_caption_marked(line: Line, depth: int = 4) -> bool:
-    """The line's element (or a close ancestor) is a figcaption or carries a caption class."""
-    chain = line.ancestors[-depth:] if line.ancestors else (line.element,)
-    for el in chain:
-        if el.tag == "figcaption":
-            return True
-        if _is_caption_class(el.get("class") or "", el.get("id") or ""):
-            return True
-    return False
-
-
-@lru_cache(maxsize=4096)
-def _is_caption_class(cls: str, identifier: str) -> bool:
-    """Cached: a template repeats its class names on every line."""
-    return bool(CAPTION_CLASS.search(f"{cls} {identifier}"))
+    """The line's element (or one of its ``depth`` nearest blocks) is a figcaption or carries a
+    caption class (found while the page was flattened: ``Line.caption_at``)."""
+    if line.ancestors:
+        return line.caption_at is not None and line.caption_at >= len(line.ancestors) - depth
+    el = line.element
+    return el.tag == "figcaption" or bool(CAPTION_CLASS.search(f"{el.get('class') or ''} {el.get('id') or ''}"))
 
 
 def _nearest(line: Line, tag: str):
