@@ -102,24 +102,32 @@ def format_value(day: date, clock: tuple[int, int, int] | None) -> str:
 
 
 def _label_before(text: str, start: int, floor: int) -> str | None:
-    """The date label ending closest before ``start`` (and after ``floor``), if any."""
+    """The date label ending closest before ``start`` (and after ``floor``), if any: the longest
+    of those ending there, followed by at most 12 characters and no word."""
     window = text[max(floor, start - _LABEL_WINDOW):start].lower()
-    best: tuple[int, int, str] | None = None
-    for kind, labels in (("other", OTHER_DATE_LABELS), ("modified", MODIFIED_LABELS),
-                         ("published", PUBLISHED_LABELS)):
-        for label in labels:
-            pos = window.rfind(label)
-            if pos < 0:
-                continue
-            rest = window[pos + len(label):]
-            if len(rest) > 12 or _WORD.search(rest):
-                continue
-            key = (pos + len(label), len(label), kind)
-            if best is None or key[:2] > best[:2]:
-                best = key
-    if best is None or (best[1] == len("ngày") and _RANGE_WORD_BEFORE.search(window, 0, best[0] - best[1])):
+    earliest_end = len(window) - _LABEL_GAP_MAX
+    last_word = None
+    for last_word in _WORD.finditer(window):
+        pass
+    if last_word is not None:
+        earliest_end = max(earliest_end, last_word.end() - 1)  # the gap may hold one letter of a word, not two
+    found = _REVERSED_LABELS.search(window[::-1])
+    if found is None or len(window) - found.start() < earliest_end:
+        return None
+    label = found.group()[::-1]
+    end = len(window) - found.start()
+    if label == "ngày" and _RANGE_WORD_BEFORE.search(window, 0, end - len(label)):
         return None  # "từ ngày 02/11 đến ngày 06/11", "các ngày thứ Năm 06/8", "buổi sáng ngày 12/6": days in a text
-    return best[2]
+    return _LABEL_KINDS[label]
+
+
+_LABEL_GAP_MAX = 12
+_LABEL_KINDS: dict[str, str] = {}
+for _kind, _labels in (("other", OTHER_DATE_LABELS), ("modified", MODIFIED_LABELS), ("published", PUBLISHED_LABELS)):
+    for _label in _labels:
+        _LABEL_KINDS.setdefault(_label, _kind)
+# Searched in the reversed window: the first match is the label ending last, the longest first.
+_REVERSED_LABELS = re.compile("|".join(re.escape(label[::-1]) for label in sorted(_LABEL_KINDS, key=len, reverse=True)))
 
 
 _RANGE_WORD_BEFORE = re.compile(r"(?:^|\s)(?:từ|đến|tới|trước|sau|hết|các|những|mỗi|hằng|sáng|trưa|chiều|tối|đêm)\s*$")
@@ -169,7 +177,7 @@ def _day_hits(text: str) -> list[tuple[int, int, date, tuple[int, int, int] | No
         day = _valid_day(int(m.group(4)), int(m.group(3)), int(m.group(1)))
         if day:
             add(m, day)
-    for m in _YMD.finditer(text):
+    for m in _YMD.finditer(text) if "-" in text else ():
         day = _valid_day(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         if not day:
             continue
