@@ -118,13 +118,16 @@ def is_name_with_unit(text: str) -> bool:
     return bool(m) and bool(_OFFICE.match(m.group(2)))
 
 
+_NAME_END = re.compile(r"\s[-–—]\s|\(")  # where a unit follows the name
+
+
 def looks_like_name(text: str) -> bool:
     """True for a short line that reads as a person's name ("Năng Nguyễn", "Huỳnh Điệp (TX)",
     "Lê Thị Xuân Trang - Phòng NN&PTNT", "Kim Lan - Quốc Nam")."""
     if not text or (len(text) > 70 and not is_name_with_unit(text)) or _SENTENCE_END.search(text.rstrip(".")):
         return False
-    head = re.split(r"\s[-–—]\s|\(", text, maxsplit=1)[0].strip()
-    words = [w for w in re.split(r"\s+", head) if w and w not in _NAME_CONNECTORS]
+    head = _NAME_END.split(text, maxsplit=1)[0].strip()
+    words = [w for w in head.split() if w not in _NAME_CONNECTORS]
     if not 1 <= len(words) <= 6:
         return False
     if len(words) == 1 and not (words[0].isupper() or "." in words[0]):

@@ -479,7 +479,8 @@ class _Flattener:
         """A block holding most of the page's text (a template's ``<div class="center"
         align="center">`` around the whole layout): its alignment places the layout, and the
         stylesheet, which is not read, sets its text's."""
-        return len(text_of(el)) > _PAGE_WRAPPER_SHARE * self.total_text
+        text = text_of(el) if len(el) else el.text or ""  # most aligned blocks are paragraphs of plain text
+        return len(text) > _PAGE_WRAPPER_SHARE * self.total_text
 
     def walk(self, start) -> None:
         """Collect the lines under ``start`` in reading order. A loop over a stack of open
