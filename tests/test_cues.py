@@ -164,6 +164,9 @@ def test_bare_bylines(text, name_like, office):
     # copyright lines of a footer or under a photo
     ("© Cổng thông tin điện tử tỉnh Hậu Giang", True), ("Copyright 2019 Hawaii News Now. All rights reserved.", True),
     ("Bản quyền thuộc UBND huyện Đô Lương", True), ("Bản quyền tác giả được bảo hộ theo luật định", False),
+    # an ad slot's label, a slideshow's fallback text, a skip link
+    ("Quảng cáo", True), ("Advert", True), ("Read More", True), ("Trình chiếu này cần JavaScript.", True),
+    ("Chuyển đến phần điều hướng", True), ("Quảng cáo sản phẩm OCOP của huyện trên sàn thương mại điện tử", False),
 ])
 def test_page_furniture_lines(text, furniture):
     """Print links, bare labels and an attachment list's file sizes are never article text."""

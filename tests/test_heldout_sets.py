@@ -105,6 +105,7 @@ SETS = {
     "heldout64": Quota(12, 6, 8, 8),
     "heldout65": Quota(12, 6, 8, 8),
     "heldout66": Quota(12, 6, 8, 8),
+    "heldout67": Quota(12, 6, 8, 8),
     "heldout68": Quota(12, 6, 8, 8),
 }
 ALL_CORPORA = [TESTS / "corpus", TESTS / "heldout", TESTS / "heldout2", TESTS / "heldout3",

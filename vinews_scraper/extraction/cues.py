@@ -95,7 +95,8 @@ CHROME_LINES = TOOL_LINKS + (
     "chuyển đến phần điều hướng", "chuyển đến điều hướng", "chuyển đến phần nội dung", "skip to navigation",
     "truy cập nội dung luôn", "đánh giá", "bình chọn", "like", "thích",
     "trang chủ", "chi tiết", "chi tiết tin", "chi tiết tin tức", "chi tiết bài viết", "xem chi tiết",
-    "nội dung", "tin tức", "tin bài", "advertisement", "sponsored", "read more", "share this",
+    "nội dung", "tin tức", "tin bài", "advertisement", "advert", "quảng cáo", "sponsored", "read more", "share this",
+    "this slideshow requires javascript", "trình chiếu này cần javascript",  # WordPress Jetpack's fallback text
     "share this article", "replay", "just watched", "thẻ", "tags", "tag", "từ khóa", "từ khoá",
     "dung lượng", "kích thước", "tên tệp", "tên file",  # an attachment table's header cells
 )
