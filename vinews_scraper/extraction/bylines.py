@@ -114,7 +114,12 @@ def is_name_with_unit(text: str) -> bool:
     """"Trần Minh Khoa (Trung tâm Văn hóa - Thể thao và Truyền thông thị xã Điện Bàn)" or "Phan Thị
     Thu Hà - Trung tâm Văn hóa, Thông tin và Thể thao huyện Nam Đàn": a name and the unit it
     writes for, however long the unit's name."""
-    m = _NAME_WITH_UNIT.fullmatch(text) or _NAME_DASH_UNIT.fullmatch(text)
+    if "(" in text:  # the dash pattern takes no parenthesis
+        m = _NAME_WITH_UNIT.fullmatch(text)
+    elif "-" in text or "–" in text or "—" in text:  # most lines hold neither: no pattern is tried
+        m = _NAME_DASH_UNIT.fullmatch(text)
+    else:
+        return False
     return bool(m) and bool(_OFFICE.match(m.group(2)))
 
 
