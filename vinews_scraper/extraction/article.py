@@ -1208,9 +1208,9 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
             text = line.text
             if line.image is not None and not _opens_itself(line.image):
                 break  # a banner linking to another page: a sidebar's, above the title in reading order
-            if line.image is not None or i + 1 in meta_lines or is_furniture(text) \
+            if line.image is not None or i + 1 in meta_lines or is_furniture(text) or is_caption_marked(line) \
                     or (title and text.casefold() == title.casefold()):  # the breadcrumb's current item
-                continue
+                continue  # (a caption: of a lead photo set over the title)
             steps += 1
             if is_path_line(text, _PATH_LINE_MAX):  # "Trang chủ » Tin tức » Nông nghiệp": links, but not a menu
                 return _last_crumb(text, title)

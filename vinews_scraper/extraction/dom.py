@@ -51,6 +51,10 @@ _ICON_SIZE = 32  # an image this small or smaller is an icon inside a line, not 
 _SIZE = re.compile(r"\s*(\d+)")
 _ITALIC_CLASS = re.compile(r"(?i)(^|[\s_-])(italic|font-italic)($|\s)")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# Classes that show text to screen readers only (Bootstrap, WordPress, Drupal, Liferay, jQuery UI).
+_SCREEN_READER_ONLY = re.compile(
+    r"(^|\s)(sr-only|u-visually-hidden|visually-?hidden|screen-reader-text|element-invisible|hide-accessible"
+    r"|(helper-)?hidden-accessible)(\s|$)")
 
 # huge_tree: libxml2 otherwise stops reading at 256 nested elements, which unclosed tags repeated
 # in a template loop reach, and silently drops the rest of the page; with it the limit is 2,048.
@@ -235,9 +239,10 @@ class MarkerTraits(NamedTuple):
     today: bool  # today's date in the page header ("homnay", "today-date"), a <span> as well as a block
     lead: bool  # the article's lead paragraph ("sapo", "chapeau"), an <aside> beside the text too
     caption: bool  # an image's caption ("wp-caption-text", "chu-thich")
+    unseen: bool  # text for screen readers only ("sr-only", "hide-accessible"), never shown on the page
 
 
-_NO_TRAITS = MarkerTraits(False, False, False, False, False, False, False, False, False)
+_NO_TRAITS = MarkerTraits(False, False, False, False, False, False, False, False, False, False)
 
 
 def _is_photo_gallery(el: etree._Element, text: str, marker: str | None) -> bool:
@@ -302,6 +307,8 @@ def _read_marker_traits(marker: str) -> MarkerTraits:
         today=any(fragment in lowered for fragment in CHROME_CLASS_FRAGMENTS),
         lead="sapo" in lowered or "chapeau" in lowered,
         caption=CAPTION_CLASS.search(marker) is not None,
+        unseen=("only" in lowered or "hid" in lowered or "invisible" in lowered or "screen" in lowered)
+        and bool(_SCREEN_READER_ONLY.search(lowered)),
     )
 
 
@@ -520,13 +527,14 @@ class _Flattener:
         is_block = tag in BLOCK_TAGS
         keys = el.keys()  # one call: most elements have an attribute or two, and each get() is a call
         style = el.get("style") if "style" in keys else None  # read once: also gives the alignment below
-        if ("hidden" in keys or (style and _hidden_style(style))) and not _is_collapsed_continuation(el):
-            return None
         marker = el.get("class") if "class" in keys else None
         identifier = el.get("id") if "id" in keys else None
         if identifier:
             marker = f"{marker} {identifier}" if marker else identifier
         traits = _marker_traits(marker) if marker else _NO_TRAITS
+        if ("hidden" in keys or (traits.unseen and is_block) or (style and _hidden_style(style))) \
+                and not _is_collapsed_continuation(el):
+            return None
         region = tag in _REGION_TAGS
         if traits.crumbs or (region and "aria-label" in keys and "bread" in el.get("aria-label")):
             self.crumbs.append(el)
