@@ -117,6 +117,9 @@ def test_view_counts_as_displayed_and_site_counters_ignored(text, count):
     ("Thực hiện: Đào Thanh", "Đào Thanh"),
     ("Tin, ảnh: VHXH", "VHXH"),
     ("Tin: tổ chức hội nghị sơ kết", None),
+    # another labelled field after the name on the same line
+    ("Tác giả: Ban Biên tập Chia sẻ: Facebook Zalo", "Ban Biên tập"),
+    ("Tác giả: Nguyễn Văn An Nguồn: Báo Hậu Giang", "Nguyễn Văn An"),
 ])
 def test_byline_labels_are_removed(text, name):
     assert labelled_author(text) == name

@@ -832,6 +832,13 @@ def _first_prose(lines: list[Line], anchor: int) -> int:
     return len(lines)
 
 
+def _meta_distance(lines: list[Line], first: int, second: int) -> int:
+    """Lines from one meta line to another, not counting bare labels whose value is the next line
+    ("Lượt xem" | "1.234" | "Cập nhật" | "13/03/2026" in the cells of a meta table)."""
+    low, high = min(first, second), max(first, second)
+    return high - low - sum(1 for line in lines[low + 1:high] if _is_bare_label(line.text))
+
+
 def _separate_publish_date(candidates, chosen: _MetaLine, anchor: int) -> _MetaLine | None:
     """The publish date printed apart from the update line that scored best: next to it, just
     under the title ("Thứ hai, 05 Tháng 8 2013" under the title, "Lần cập nhật cuối (…)" at the
@@ -849,10 +856,11 @@ def _separate_publish_date(candidates, chosen: _MetaLine, anchor: int) -> _MetaL
 _DATE_OVER_TITLE_LINES = 2
 
 
-def _separate_update_date(candidates, chosen: _MetaLine, published: DateHit) -> DateHit | None:
-    """An update date printed on its own line next to the publish date ("Cập nhật: …")."""
+def _separate_update_date(candidates, chosen: _MetaLine, published: DateHit, lines: list[Line]) -> DateHit | None:
+    """An update date printed on its own line next to the publish date ("Cập nhật: …"), a label
+    in its own cell and its value counting as one line."""
     for _score, index, ml in candidates:
-        if ml is chosen or abs(index - chosen.line.index) > 3 or ml.line.barrier:
+        if ml is chosen or _meta_distance(lines, index, chosen.line.index) > 3 or ml.line.barrier:
             continue
         for hit in ml.dates:
             if hit.label == "modified" and hit.value != published.value:
@@ -1097,13 +1105,18 @@ def _opens_itself(image) -> bool:
 _GALLERY_LINES = 60  # images and captions of a gallery after the text
 
 
-def _dates_after_container(lines: list[Line], end: int, meta_lines) -> list[DateHit]:
+def _dates_after_container(lines: list[Line], end: int, meta_lines, base_url: str) -> list[DateHit]:
     """Labelled dates on the lines just after the content block ("Ngày cập nhật: 15/04/2026
-    10:20" under the text), before anything that ends the article."""
+    10:20" under the text, below its attachment box if any), before anything that ends the
+    article."""
     found = []
-    for line in lines[end:end + _AFTER_CONTAINER_LINES]:
-        if line.barrier or is_terminator(line.text):
+    read = 0
+    for line in lines[end:]:
+        if read == _AFTER_CONTAINER_LINES or line.barrier or is_terminator(line.text):
             break
+        if line.image is not None or is_furniture(line.text) or is_attachment_line(line, base_url):
+            continue  # an attachment box's heading, files and sizes, tool links
+        read += 1
         if _is_labelled_meta(meta_lines.get(line.index)):
             found += meta_lines[line.index].dates
     return found
@@ -1424,7 +1437,7 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool,
                 published, modified = own_line.dates[0], published
                 skip.add(own_line.line.index)
         if modified is None:
-            modified = _separate_update_date(candidates, chosen, published)
+            modified = _separate_update_date(candidates, chosen, published, lines)
     for score, index, ml in candidates:
         if abs(index - anchor) <= 10 and not ml.line.barrier and ml.residue <= _META_RESIDUE_MAX \
                 and (index < prose_start or ml.views is not None
@@ -1459,8 +1472,10 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool,
     body = extract_body(lines, start, end, skip | between_blocks, title, meta.base_url, meta_lines,
                         image_start)
     author, source = meta_author or body.author, body.source or cells_source
+    trailing = body.trailing_dates + _dates_after_container(lines, end, meta_lines, meta.base_url)
+    if published is None and trailing:  # the meta line under the text (a lone update date is the publish date)
+        published = next((hit for hit in trailing if hit.label == "published"), trailing[0])
     if published is not None and modified is None:
-        trailing = body.trailing_dates + _dates_after_container(lines, end, meta_lines)
         modified = next((hit for hit in trailing if hit.label == "modified" and hit.value != published.value), None)
     if author is None or source is None:
         after_author, after_source = _after_container_byline(lines, end)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .cues import AUTHOR_LABELS, OFFICE_WORDS, SOURCE_LABELS
+from .cues import AUTHOR_LABELS, MODIFIED_LABELS, OFFICE_WORDS, PUBLISHED_LABELS, SOURCE_LABELS, VIEW_LABELS
 
 _SEP = r"\s*[:：.]\s*"
 
@@ -32,6 +32,11 @@ _OFFICE = re.compile(
 
 
 _SECOND_CREDIT = re.compile(r"(?i)[,;]\s*(?:ảnh|ảnh minh họa|video|đồ họa)\s*[:：]")
+# Another labelled field after the name on the same line ("Tác giả: Ban Biên tập Chia sẻ: Facebook").
+_NEXT_FIELD = re.compile(r"(?i)\s(?:" + "|".join(
+    re.escape(label) for label in sorted((*SOURCE_LABELS, *VIEW_LABELS, *PUBLISHED_LABELS, *MODIFIED_LABELS,
+                                         "chia sẻ", "share"), key=len, reverse=True) if label[0].isalpha())
+    + r")\s*[:：]")
 _REPORTER = re.compile(r"^(?:PV|Phóng viên)\s+([A-ZÀ-ỸĐ][^:]{1,60})$")
 
 
@@ -51,7 +56,7 @@ def labelled_author(text: str) -> str | None:
     m = _AUTHOR.match(text)
     if not m:
         return None
-    name = _SECOND_CREDIT.split(m.group(2), maxsplit=1)[0].strip(" .;,")
+    name = _NEXT_FIELD.split(_SECOND_CREDIT.split(m.group(2), maxsplit=1)[0], maxsplit=1)[0].strip(" .;,")
     if name.count("(") > name.count(")"):
         name += ")"
     if not name or len(name) > 80 or not _starts_upper(name):
