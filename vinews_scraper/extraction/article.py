@@ -384,13 +384,16 @@ def _category_label(text: str) -> str | None:
 
 
 def _before_meta(value: str) -> str | None:
-    """A category value up to the date or view count printed after it on the same line
-    ("Chuyên mục: Văn hóa - Xã hội Thứ Hai, ngày 9 tháng 3 năm 2026 - 14:05 Lượt xem: 0")."""
+    """A category value up to the date or view count printed after it on the same line, and the
+    date's label ("Chuyên mục: Văn hóa - Xã hội Thứ Hai, ngày 9 tháng 3 năm 2026 - 14:05 Lượt xem: 0",
+    "Chuyên mục: Quốc phòng - An ninh Ngày đăng: 13/02/2025")."""
     cuts = [hit.start for hit in find_dates(value)[:1]]
     views = find_view_count(value)
     if views:
         cuts.append(views[1])
-    return value[:min(cuts, default=len(value))].strip(" -–—|·•,") or None
+    if not cuts:
+        return value.strip(" -–—|·•,") or None
+    return _TITLE_TAIL.sub("", value[:min(cuts)]).strip(" -–—|·•,") or None
 
 
 def _title_class_score(line: Line) -> float:
