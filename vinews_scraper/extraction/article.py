@@ -24,8 +24,8 @@ from .cues import (AUTHOR_LABELS, BOX_TITLE_CLASS, CATEGORY_LABELS, CHROME_LINES
                    WEEKDAYS)
 from .dates import DateHit, find_dates, parse_machine_date
 from .decode import decode_html
-from .dom import (BLOCK_TAGS, CRUMB_SEPARATOR, HOME_WORDS, IMAGE_FILE_URL, NORM_STRIP, Line, flatten, is_path_line,
-                  parse_html, remove_noise, select, text_of)
+from .dom import (BLOCK_TAGS, CRUMB_SEPARATOR, HOME_WORDS, IMAGE_FILE_URL, NORM_STRIP, Line, flatten, is_hidden,
+                  is_path_line, parse_html, remove_noise, select, text_of)
 from .errors import ExtractionError
 from .images import collect_attachments, collect_images, is_attachment_line, is_caption_marked
 from .metadata import PageMetadata, read_metadata
@@ -329,9 +329,12 @@ def _title_from_head(meta: PageMetadata) -> str | None:
 
 
 def _select_text(root, selectors: tuple[str, ...]) -> tuple[object, str] | None:
-    """The first element with text matched by the first selector that matches one."""
+    """The first element with text matched by the first selector that matches one (a hidden
+    element, such as Liferay's page heading for screen readers, is not read)."""
     for selector in selectors:
         for el in select(root, selector):
+            if is_hidden(el):
+                continue
             text = clean_text(text_of(el))
             if text:
                 return el, text
@@ -352,12 +355,13 @@ def _select_longest(root, selectors: tuple[str, ...]) -> tuple[object, str] | No
 
 def _glued_date(ml: _MetaLine) -> DateHit | None:
     """A date glued to the end of a title line: "…19/02/2017)01/03/2017 15:02:43" (with a clock
-    time) or "… HỌP THỨ HAI (Cập nhật: 21/02/2024)" (labelled)."""
+    time) or "… HỌP THỨ HAI (Cập nhật: 21/02/2024)" (labelled; "… diễn ra ngày 15/11/2026", after
+    a bare "ngày", is the title's own day)."""
     if not ml.dates:
         return None
     last = ml.dates[-1]
     tail = ml.line.text[last.end:].strip(" )]")
-    if not tail and (last.has_time or last.label) and last.start >= 15:
+    if not tail and (last.has_time or (last.label and last.label_text != "ngày")) and last.start >= 15:
         return last
     return None
 
@@ -1343,7 +1347,7 @@ def _breadcrumb(crumbs, title: str | None) -> str | None:
             continue
         items = [clean_text(text_of(a)) for a in el.iter("a", "li", "span")
                  if len(a) == 0 or a.tag == "a"]
-        items = [_category_label(t) or t for t in items if t and t not in (">", "»", "/", "›", ">>")]
+        items = [_category_label(t) or t for t in items if _ALPHANUMERIC.search(t)]  # not a separator ("»", "|", "::")
         if not items:
             own = _category_label(clean_text(text_of(el))) or clean_text(text_of(el))
             items = [own] if own and len(own) <= 80 else []

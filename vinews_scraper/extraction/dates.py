@@ -67,6 +67,7 @@ class DateHit:
     raw: str
     label: str | None  # "published", "modified", "other" (a print or today's date) or None
     has_time: bool
+    label_text: str | None = None  # the label as printed, lower-cased ("ngày đăng", "cập nhật", "ngày")
 
     @property
     def day(self) -> str:
@@ -101,9 +102,9 @@ def format_value(day: date, clock: tuple[int, int, int] | None) -> str:
     return f"{day.isoformat()}T{clock[0]:02d}:{clock[1]:02d}:{clock[2]:02d}+07:00"
 
 
-def _label_before(text: str, start: int, floor: int) -> str | None:
-    """The date label ending closest before ``start`` (and after ``floor``), if any: the longest
-    of those ending there, followed by at most 12 characters and no word."""
+def _label_before(text: str, start: int, floor: int) -> tuple[str, str] | None:
+    """(kind, label) of the date label ending closest before ``start`` (and after ``floor``), if
+    any: the longest of those ending there, followed by at most 12 characters and no word."""
     window = text[max(floor, start - _LABEL_WINDOW):start].lower()
     earliest_end = len(window) - _LABEL_GAP_MAX
     last_word = None
@@ -118,7 +119,7 @@ def _label_before(text: str, start: int, floor: int) -> str | None:
     end = len(window) - found.start()
     if label == "ngày" and _RANGE_WORD_BEFORE.search(window, 0, end - len(label)):
         return None  # "từ ngày 02/11 đến ngày 06/11", "các ngày thứ Năm 06/8", "buổi sáng ngày 12/6": days in a text
-    return _LABEL_KINDS[label]
+    return _LABEL_KINDS[label], label
 
 
 _LABEL_GAP_MAX = 12
@@ -235,10 +236,10 @@ def find_dates(text: str) -> list[DateHit]:
         if gmt:
             span_end += gmt.end()
         leading = _LEADING_NGAY.match(text, span_start)  # "Đăng ngày 5 Tháng 3": "ngày" ends the label
-        label = _label_before(text, leading.end() if leading else span_start, floor)
+        label, label_text = _label_before(text, leading.end() if leading else span_start, floor) or (None, None)
         raw = text[leading.end() if leading else span_start:span_end].strip(" ,-–|[]")
         results.append(DateHit(format_value(day, clock), span_start, span_end, raw, label,
-                               clock is not None))
+                               clock is not None, label_text))
         floor = span_end
     return results
 

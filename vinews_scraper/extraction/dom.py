@@ -154,6 +154,18 @@ def select(root: etree._Element, selector: str) -> list:
     return [el for el in found if isinstance(el, etree._Element)] if isinstance(found, list) else []
 
 
+def is_hidden(el: etree._Element) -> bool:
+    """Whether the element, or one around it, is hidden from readers (``hidden``, an inline
+    ``display:none``, a screen-reader-only class): text a profile's selector may still match."""
+    for node in (el, *el.iterancestors()):
+        style = node.get("style")
+        marker = node.get("class")
+        if node.get("hidden") is not None or (style and _hidden_style(style)) \
+                or (marker and _marker_traits(marker).unseen):
+            return True
+    return False
+
+
 def remove_noise(root: etree._Element) -> None:
     """Drop scripts, styles and form controls (hidden elements are skipped when walking)."""
     etree.strip_elements(root, *_DROP_TAGS, with_tail=False)
