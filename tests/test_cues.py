@@ -130,6 +130,8 @@ def test_source_lines_and_inline_authors():
     assert labelled_source("Nguồn tin: HND TX Điện Bàn") == "HND TX Điện Bàn"
     assert labelled_source("Năng Nguyễn") is None
     assert inline_author("Ngày đăng bài: 22/05/2018 | Tác giả: Chánh văn phòng")[0] == "Chánh văn phòng"
+    # spans printed without a space between them: the label after a date, the next field after the name
+    assert inline_author("16:20, Thứ Ba, 8-4-2025Tác giả: Lê Hồng NhungLượt xem: 985")[0] == "Lê Hồng Nhung"
 
 
 @pytest.mark.parametrize("text, name_like, office", [

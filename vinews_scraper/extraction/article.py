@@ -602,6 +602,11 @@ def _with_twin_siblings(container, lines: list[Line]) -> list:
     running text join.
     """
     prose_blocks = None
+    if container.tag in _CELL_TAGS and container.get("class"):
+        prose_blocks = _prose_ancestors(lines)
+        cells = _twin_cells(container, prose_blocks)
+        if len(cells) > 1:
+            return cells
     node = container
     for _ in range(5):
         parent = node.getparent()
@@ -618,6 +623,25 @@ def _with_twin_siblings(container, lines: list[Line]) -> list:
                 return with_prose
         node = parent
     return [container]
+
+
+_CELL_TAGS = frozenset(("td", "th"))
+_TWIN_CELL_TABLES = 2  # tables up from the container: a paragraph-per-row table may sit in another
+
+
+def _twin_cells(cell, prose_blocks: set) -> list:
+    """Cells of the container's tag and class from the first to the last holding running text
+    (a subheading's cell between them included), in the outermost of its nearest tables that has
+    such cells besides it: an article laid out one paragraph per table row, some rows in a nested
+    table (a legacy ASP.NET portal's ``<td class="noidung">``)."""
+    cls = cell.get("class")
+    found = [cell]
+    for table in islice(cell.iterancestors("table"), _TWIN_CELL_TABLES):
+        cells = [el for el in table.iter(cell.tag) if el.get("class") == cls]
+        prose = [k for k, el in enumerate(cells) if el is cell or el in prose_blocks]
+        if len(prose) > 1 and prose[-1] - prose[0] + 1 > len(found):
+            found = cells[prose[0]:prose[-1] + 1]
+    return found
 
 
 def _twins(node, parent) -> list:

@@ -19,9 +19,14 @@ def _label_pattern(labels: tuple[str, ...]) -> re.Pattern:
 
 _AUTHOR = _label_pattern(AUTHOR_LABELS)
 _SOURCE = _label_pattern(SOURCE_LABELS)
+_FIELD_LABELS = "|".join(
+    re.escape(label) for label in sorted((*SOURCE_LABELS, *VIEW_LABELS, *PUBLISHED_LABELS, *MODIFIED_LABELS,
+                                          "chia sẻ", "share"), key=len, reverse=True) if label[0].isalpha())
+# The label may follow a date glued to it ("8-4-2025Tác giả: …", spans printed without a space);
+# the name ends at a separator, a dash, a number or the next labelled field ("…NhungLượt xem: 985").
 _INLINE_AUTHOR = re.compile(
-    r"(?i)(?:^|[|•·–—\-\]]\s*|\s)(tác giả(?:\s+bài viết)?|người viết|tin,?\s*ảnh|bài,?\s*ảnh)"
-    r"\s*[:：]\s*([^|•·\[\]]+?)\s*(?=$|[|•·\[\]]|\s[-–—]\s|\s\d)"
+    r"(?i)(?:^|[|•·–—\-\]]\s*|\s|(?<=\d))(tác giả(?:\s+bài viết)?|người viết|tin,?\s*ảnh|bài,?\s*ảnh)"
+    r"\s*[:：]\s*([^|•·\[\]]+?)\s*(?=$|[|•·\[\]]|\s[-–—]\s|\s\d|(?:" + _FIELD_LABELS + r")\s*[:：])"
 )
 _OPENING = "\"“('‘["
 _NAME_CONNECTORS = {"-", "–", "—", "và", "&", "/", ",", "(", ")", "của"}
@@ -33,10 +38,7 @@ _OFFICE = re.compile(
 
 _SECOND_CREDIT = re.compile(r"(?i)[,;]\s*(?:ảnh|ảnh minh họa|video|đồ họa)\s*[:：]")
 # Another labelled field after the name on the same line ("Tác giả: Ban Biên tập Chia sẻ: Facebook").
-_NEXT_FIELD = re.compile(r"(?i)\s(?:" + "|".join(
-    re.escape(label) for label in sorted((*SOURCE_LABELS, *VIEW_LABELS, *PUBLISHED_LABELS, *MODIFIED_LABELS,
-                                         "chia sẻ", "share"), key=len, reverse=True) if label[0].isalpha())
-    + r")\s*[:：]")
+_NEXT_FIELD = re.compile(r"(?i)\s(?:" + _FIELD_LABELS + r")\s*[:：]")
 _REPORTER = re.compile(r"^(?:PV|Phóng viên)\s+([A-ZÀ-ỸĐ][^:]{1,60})$")
 
 
