@@ -186,7 +186,7 @@ def _is_collapsed_continuation(el: etree._Element) -> bool:
     if control is None or not isinstance(control.tag, str):
         return False
     text = text_of(control)
-    return len(text) <= _CONTROL_TEXT_MAX and text.strip(NORM_STRIP + " \n\t\r\xa0").casefold() in CONTINUE_READING
+    return len(text) <= _CONTROL_TEXT_MAX and clean_text(text).strip(NORM_STRIP).casefold() in CONTINUE_READING  # NFC
 
 
 def _token_is_chrome(token: str, words: list[str]) -> bool:
