@@ -114,6 +114,7 @@ SETS = {
     "heldout73": Quota(12, 6, 8, 8),
     "heldout74": Quota(12, 6, 8, 8),
     "heldout75": Quota(12, 6, 8, 8),
+    "heldout76": Quota(12, 6, 8, 8),
     "heldout77": Quota(12, 6, 8, 8),
 }
 ALL_CORPORA = [TESTS / "corpus", TESTS / "heldout", TESTS / "heldout2", TESTS / "heldout3",

@@ -834,12 +834,22 @@ def _author_near_title(lines: list[Line], title_index: int) -> tuple[str | None,
     return None, None
 
 
-def _view_count_anywhere(meta_lines: dict[int, _MetaLine], anchor: int) -> int | None:
-    """A view count printed away from the title (in its own box), nearest to the title first."""
+def _view_count_anywhere(meta_lines: dict[int, _MetaLine], anchor: int, lines: list[Line]) -> int | None:
+    """A view count printed away from the title (in its own box), nearest to the title first;
+    not one of a list of links to other articles ("24/11/2026 | 418 lượt xem" under a "Tin mới"
+    item), nor one in another column of the layout."""
+    title_ancestors = lines[anchor].ancestors if anchor < len(lines) else ()
     found = [(abs(index - anchor), ml.views) for index, ml in meta_lines.items()
              if ml.views is not None and not ml.line.barrier and ml.residue <= _META_RESIDUE_MAX
-             and ml.line.link_density <= 0.5]
+             and ml.line.link_density <= 0.5 and not _in_linked_list_item(ml.line)
+             and not (title_ancestors and _in_another_column(ml.line.ancestors, title_ancestors))]
     return min(found)[1] if found else None
+
+
+def _in_linked_list_item(line: Line) -> bool:
+    """Whether the line is part of a list item that links to another page (a teaser's date and
+    count under its headline)."""
+    return any(el.tag == "li" and any(a.get("href") for a in el.iter("a")) for el in line.ancestors[-3:])
 
 
 def _lead_image_over_title(lines: list[Line], title_index: int) -> int:
@@ -1490,7 +1500,7 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool,
     if title_index is not None:
         image_start = min(image_start, _lead_image_over_title(lines, title_index))
     if view_count is None:
-        view_count = _view_count_anywhere(meta_lines, anchor)
+        view_count = _view_count_anywhere(meta_lines, anchor, lines)
     published, modified, view_count, meta_author = _selected_fields(
         root, family, published, modified, view_count, meta_author)
     cells_author, cells_source, cells = _byline_cells(lines, anchor + 1, prose_start)  # a meta <dl> under the title
