@@ -38,6 +38,8 @@ from vinews_scraper.extraction.views import find_view_count
     ("T4, 08/04/2026 - 07:45", "2026-04-08T07:45:00+07:00", "T4, 08/04/2026 - 07:45", None),
     # the portals' English pages
     ("Friday, November 13, 2026, 4:45 PM", "2026-11-13T16:45:00+07:00", "Friday, November 13, 2026, 4:45 PM", None),
+    # a count printed right after the clock's marker, the two spans without a space between them
+    ("October 3, 2025, 2:30 PM1,234 views", "2025-10-03T14:30:00+07:00", "October 3, 2025, 2:30 PM", None),
     ("Friday, 17 Jul 2026 7:05 PM", "2026-07-17T19:05:00+07:00", "Friday, 17 Jul 2026 7:05 PM", None),
     ("Posted on Sept. 8th, 2026", "2026-09-08", "Sept. 8th, 2026", "published"),
     # the ends of a span of days ("từ ngày … đến ngày …") are not labelled publish dates
@@ -132,6 +134,7 @@ def test_source_lines_and_inline_authors():
     assert inline_author("Ngày đăng bài: 22/05/2018 | Tác giả: Chánh văn phòng")[0] == "Chánh văn phòng"
     # spans printed without a space between them: the label after a date, the next field after the name
     assert inline_author("16:20, Thứ Ba, 8-4-2025Tác giả: Lê Hồng NhungLượt xem: 985")[0] == "Lê Hồng Nhung"
+    assert inline_author("12/06/2026 08:05Tác giả: Lâm Quốc Khánh2.418 lượt xem")[0] == "Lâm Quốc Khánh"
 
 
 @pytest.mark.parametrize("text, name_like, office", [

@@ -245,6 +245,26 @@ def _category_link_spans(line: Line) -> list[tuple[int, int]]:
     return spans
 
 
+def _tool_link_spans(line: Line) -> list[tuple[int, int]]:
+    """Where the line holds share, print or email links ("Lượt đọc: 12.876 Facebook · In bài ·
+    Gửi email"): tools beside the meta, not text."""
+    if not line.link_chars:
+        return []
+    spans = []
+    for a in line.element.iter("a"):
+        name = clean_text(text_of(a))
+        start = line.text.find(name) if name and is_furniture(name) else -1
+        if start >= 0:
+            spans.append((start, start + len(name)))
+    return spans
+
+
+def _only_tool_links(line: Line) -> bool:
+    """Whether every link of the line is a share, print or email tool."""
+    names = [clean_text(text_of(a)) for a in line.element.iter("a")]
+    return all(not name or is_furniture(name) for name in names)
+
+
 _CATEGORY_LINK = re.compile(r"(?i)\bcategory\b|\btag\b|\b(post-)?cats?\b|cat-links|chuyen-?muc")
 
 
@@ -265,7 +285,7 @@ def _meta_line(line: Line) -> _MetaLine | None:
     category = _INLINE_CATEGORY.search(text)
     if category:
         spans.append((category.start(), category.end()))
-    spans += _category_link_spans(line)
+    spans += _category_link_spans(line) + _tool_link_spans(line)
     count = views[0] if views else None
     if count is None and dates:
         rest = _UNLABELLED_COUNTS.match(text[dates[-1].end:])
@@ -841,7 +861,7 @@ def _view_count_anywhere(meta_lines: dict[int, _MetaLine], anchor: int, lines: l
     title_ancestors = lines[anchor].ancestors if anchor < len(lines) else ()
     found = [(abs(index - anchor), ml.views) for index, ml in meta_lines.items()
              if ml.views is not None and not ml.line.barrier and ml.residue <= _META_RESIDUE_MAX
-             and ml.line.link_density <= 0.5 and not _in_linked_list_item(ml.line)
+             and (ml.line.link_density <= 0.5 or _only_tool_links(ml.line)) and not _in_linked_list_item(ml.line)
              and not (title_ancestors and _in_another_column(ml.line.ancestors, title_ancestors))]
     return min(found)[1] if found else None
 

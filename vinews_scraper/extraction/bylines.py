@@ -26,7 +26,7 @@ _FIELD_LABELS = "|".join(
 # the name ends at a separator, a dash, a number or the next labelled field ("…NhungLượt xem: 985").
 _INLINE_AUTHOR = re.compile(
     r"(?i)(?:^|[|•·–—\-\]]\s*|\s|(?<=\d))(tác giả(?:\s+bài viết)?|người viết|tin,?\s*ảnh|bài,?\s*ảnh)"
-    r"\s*[:：]\s*([^|•·\[\]]+?)\s*(?=$|[|•·\[\]]|\s[-–—]\s|\s\d|(?:" + _FIELD_LABELS + r")\s*[:：])"
+    r"\s*[:：]\s*([^|•·\[\]]+?)\s*(?=$|[|•·\[\]]|\s[-–—]\s|\s\d|(?<=[^\W\d_])\d|(?:" + _FIELD_LABELS + r")\s*[:：])"
 )
 _OPENING = "\"“('‘["
 _NAME_CONNECTORS = {"-", "–", "—", "và", "&", "/", ",", "(", ")", "của"}

@@ -37,7 +37,7 @@ _ENGLISH_MONTH_FIRST = re.compile(r"(?<![A-Za-z])([A-Za-z]{3,9})\.?\s+(\d{1,2})(
 _ENGLISH_DAY_FIRST = re.compile(r"(?<![\d/.\-])(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?\s*,?\s*(\d{4})(?!\d)")
 _TIME = re.compile(
     r"(?i)(?<![\d:/.])(\d{1,2})\s*(?::|h|giờ)\s*(\d{2})(?:\s*(?::|phút)\s*(\d{2}))?(?:\s*phút)?"
-    r"(?:\s*(sáng|chiều|tối|trưa|a\.?m\.?|p\.?m\.?|sa|ch)(?:(?![a-zà-ỹ])|(?-i:(?<=AM|PM|SA|CH)(?=[A-ZĐ]))))?(?![\d/])"
+    r"(?:\s*(sáng|chiều|tối|trưa|a\.?m\.?|p\.?m\.?|sa|ch)(?:(?![a-zà-ỹ])|(?-i:(?<=AM|PM|SA|CH)(?=[A-ZĐ])))|(?![\d/]))"
 )
 _WEEKDAY = "|".join(sorted((re.escape(w) for w in WEEKDAYS), key=len, reverse=True))
 _JOINER = re.compile(
