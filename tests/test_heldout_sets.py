@@ -117,6 +117,7 @@ SETS = {
     "heldout76": Quota(12, 6, 8, 8),
     "heldout77": Quota(12, 6, 8, 8),
     "heldout78": Quota(12, 6, 8, 8),
+    "heldout79": Quota(12, 6, 8, 8),
     "heldout80": Quota(12, 6, 8, 8),
 }
 ALL_CORPORA = [TESTS / "corpus", TESTS / "heldout", TESTS / "heldout2", TESTS / "heldout3",

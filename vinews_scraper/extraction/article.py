@@ -31,6 +31,7 @@ from .images import collect_attachments, collect_images, is_attachment_line, is_
 from .metadata import PageMetadata, read_metadata
 from .replays import capture_provenance, is_replay, original_url, restore_original_page, without_toolbar
 from .text import clean_text, is_file_name
+from .urls import absolute_url
 from .views import find_view_count, parse_count
 
 
@@ -854,16 +855,34 @@ def _author_near_title(lines: list[Line], title_index: int) -> tuple[str | None,
     return None, None
 
 
-def _view_count_anywhere(meta_lines: dict[int, _MetaLine], anchor: int, lines: list[Line]) -> int | None:
+def _view_count_anywhere(meta_lines: dict[int, _MetaLine], anchor: int, lines: list[Line],
+                         page_urls: tuple[str, ...]) -> int | None:
     """A view count printed away from the title (in its own box), nearest to the title first;
     not one of a list of links to other articles ("24/11/2026 | 418 lượt xem" under a "Tin mới"
-    item), nor one in another column of the layout."""
+    item) or of a teaser box, nor one in another column of the layout."""
     title_ancestors = lines[anchor].ancestors if anchor < len(lines) else ()
     found = [(abs(index - anchor), ml.views) for index, ml in meta_lines.items()
              if ml.views is not None and not ml.line.barrier and ml.residue <= _META_RESIDUE_MAX
              and (ml.line.link_density <= 0.5 or _only_tool_links(ml.line)) and not _in_linked_list_item(ml.line)
+             and not _in_teaser(ml.line, page_urls[0], set(page_urls))
              and not (title_ancestors and _in_another_column(ml.line.ancestors, title_ancestors))]
     return min(found)[1] if found else None
+
+
+_TEASER_HEADINGS = ("h2", "h3", "h4", "h5")
+
+
+def _in_teaser(line: Line, base_url: str, page_urls: set) -> bool:
+    """Whether the line's box is a teaser of another article: a heading beside it links to
+    another page ("Tin tiêu điểm": a linked <h4>, its date and views, its lead, "Chi tiết »")."""
+    for box in line.ancestors[-3:-1]:
+        for a in box.iter("a"):
+            parent = a.getparent()
+            if parent is not None and parent.tag in _TEASER_HEADINGS:
+                target = absolute_url(base_url, a.get("href"))
+                if target and target not in page_urls:
+                    return True
+    return False
 
 
 def _in_linked_list_item(line: Line) -> bool:
@@ -1520,7 +1539,8 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool,
     if title_index is not None:
         image_start = min(image_start, _lead_image_over_title(lines, title_index))
     if view_count is None:
-        view_count = _view_count_anywhere(meta_lines, anchor, lines)
+        view_count = _view_count_anywhere(meta_lines, anchor, lines,
+                                          (meta.base_url, *([meta.canonical_url] if meta.canonical_url else [])))
     published, modified, view_count, meta_author = _selected_fields(
         root, family, published, modified, view_count, meta_author)
     cells_author, cells_source, cells = _byline_cells(lines, anchor + 1, prose_start)  # a meta <dl> under the title
