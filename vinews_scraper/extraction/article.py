@@ -1295,12 +1295,17 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
         title_line = lines[title_index]
         i = title_index - 1
         steps = 0
+        photo_block = None  # the block holding a lead photo passed over and the title
         while i >= 0 and steps < 3:
             line = lines[i]
             i -= 1
             text = line.text
             if line.image is not None and not _opens_itself(line.image):
                 break  # a banner linking to another page: a sidebar's, above the title in reading order
+            if line.image is not None and photo_block is None:
+                photo_block = next((el for el in reversed(line.ancestors) if el in set(title_line.ancestors)), None)
+            if photo_block is not None and line.image is None and photo_block not in line.ancestors:
+                break  # above the article's lead photo: the site's masthead or menu
             if line.image is not None or i + 1 in meta_lines or is_furniture(text) or is_caption_marked(line) \
                     or (title and text.casefold() == title.casefold()):  # the breadcrumb's current item
                 continue  # (a caption: of a lead photo set over the title)
