@@ -44,6 +44,9 @@ from vinews_scraper.extraction.views import find_view_count
     ("Posted on Sept. 8th, 2026", "2026-09-08", "Sept. 8th, 2026", "published"),
     # the ends of a span of days ("từ ngày … đến ngày …") are not labelled publish dates
     ("tạm ngừng tiếp nhận hồ sơ từ ngày 02/11/2026", "2026-11-02", "02/11/2026", None),
+    # an hour before "ngày", and an announcement's signing line (a place and a comma)
+    ("Thời gian: 8 giờ ngày 15/4/2025", "2025-04-15", "15/4/2025", None),
+    ("Đồng Phú, ngày 28 tháng 5 năm 2025", "2025-05-28", "28 tháng 5 năm 2025", None),
     ("từ ngày 02/11/2026 đến ngày 06/11/2026", "2026-11-02", "02/11/2026", None),
     # nor is the day of an event's morning or afternoon
     ("Thời gian: buổi sáng ngày 12/6/2025 và buổi sáng ngày 26/6/2025", "2025-06-12", "12/6/2025", None),

@@ -119,6 +119,7 @@ SETS = {
     "heldout78": Quota(12, 6, 8, 8),
     "heldout79": Quota(12, 6, 8, 8),
     "heldout80": Quota(12, 6, 8, 8),
+    "heldout81": Quota(12, 6, 8, 8),
     "heldout82": Quota(12, 6, 0, 0),  # replays: every url is on web.archive.org (8 Hậu Giang originals)
 }
 ALL_CORPORA = [TESTS / "corpus", TESTS / "heldout", TESTS / "heldout2", TESTS / "heldout3",

@@ -1265,6 +1265,9 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
     crumb = _breadcrumb(_nearest_first(lines, crumbs.regions, title_index), title)
     if crumb:
         return crumb
+    labelled = _labelled_category_near(lines, title_index)  # printed words outrank a profile's guessed selector
+    if labelled:
+        return labelled
     selected = _select_text(root, family.category)
     if selected and len(selected[1]) <= 80 and not _is_title_crumb(selected[1], title) \
             and not is_terminator(selected[1]) and not _past_article_end(lines, title_index, selected[0]):
@@ -1278,13 +1281,6 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
         if crumb:
             return crumb
     if title_index is not None:
-        for k in range(max(0, title_index - 4), min(len(lines), title_index + 8)):
-            line = lines[k]
-            labelled = _category_label(line.text) or _inline_category(line.text)
-            if labelled is None and _norm(line.text) in _BARE_CATEGORY_LABELS and k + 1 < len(lines):
-                labelled = _category_label(_label_and_value(line, lines[k + 1]))
-            if labelled and not line.barrier:
-                return labelled
         for line in lines[max(0, title_index - 6):title_index]:
             here = _YOU_ARE_HERE.match(line.text)
             if here:  # "Bạn đang ở: Trang chủ > Tin tức > Nông nghiệp", a breadcrumb without a class
@@ -1331,6 +1327,21 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
 
 
 _CATEGORY_AFTER_TEXT_LINES = 80
+
+
+def _labelled_category_near(lines: list[Line], title_index: int | None) -> str | None:
+    """A "Chuyên mục: X" line (or label and value in two cells, or inside the meta line) just
+    around the title."""
+    if title_index is None:
+        return None
+    for k in range(max(0, title_index - 4), min(len(lines), title_index + 8)):
+        line = lines[k]
+        labelled = _category_label(line.text) or _inline_category(line.text)
+        if labelled is None and _norm(line.text) in _BARE_CATEGORY_LABELS and k + 1 < len(lines):
+            labelled = _category_label(_label_and_value(line, lines[k + 1]))
+        if labelled and not line.barrier:
+            return labelled
+    return None
 
 
 def _nearest_first(lines: list[Line], regions: list, title_index: int | None) -> list:

@@ -131,7 +131,11 @@ for _kind, _labels in (("other", OTHER_DATE_LABELS), ("modified", MODIFIED_LABEL
 _REVERSED_LABELS = re.compile("|".join(re.escape(label[::-1]) for label in sorted(_LABEL_KINDS, key=len, reverse=True)))
 
 
-_RANGE_WORD_BEFORE = re.compile(r"(?:^|\s)(?:từ|đến|tới|trước|sau|hết|các|những|mỗi|hằng|sáng|trưa|chiều|tối|đêm)\s*$")
+# Before a bare "ngày", these make the date a day in the text, not a labelled publish date: a span
+# of days, a part of the day, an hour ("8 giờ ngày 15/4"), or a place and a comma (the signing line
+# of an announcement, "Đồng Phú, ngày 28 tháng 5 năm 2025").
+_RANGE_WORD_BEFORE = re.compile(
+    r"(?:^|\s)(?:từ|đến|tới|trước|sau|hết|các|những|mỗi|hằng|sáng|trưa|chiều|tối|đêm|giờ)\s*$|\S,\s*$")
 
 
 def _may_hold_english_date(text: str) -> bool:
