@@ -104,6 +104,7 @@ def test_machine_dates_in_other_formats_keep_their_clock(value, expected):
     ("Hội nghị xem xét 12 đề án", None),
     ("View count: 2,051", 2051),
     ("0 Views", 0),
+    ("2314 lượt đọcIn bài", 2314),  # the next span's text glued to the label
 ])
 def test_view_counts_as_displayed_and_site_counters_ignored(text, count):
     found = find_view_count(text)

@@ -41,6 +41,12 @@ def test_decomposed_text_becomes_nfc_with_whitespace_collapsed():
     assert title != DECOMPOSED_TITLE
 
 
+def test_icon_font_glyphs_read_as_spaces():
+    """Private-use characters are an icon font's glyphs (an eye, a calendar), shown as pictures."""
+    assert clean_text("\ue900Thứ Bảy - 18/07/2026Lượt xem:\ue8f43.902\ue96b0 bình luận") \
+        == "Thứ Bảy - 18/07/2026Lượt xem: 3.902 0 bình luận"
+
+
 def test_entities_are_decoded_and_blank_optional_text_is_none():
     item = normalize_item(RAW, now=NOW)
     assert item["category"] == "Tin Tức & Sự kiện"

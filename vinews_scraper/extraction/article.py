@@ -464,10 +464,11 @@ def find_title(lines: list[Line], meta_lines: dict[int, _MetaLine], meta: PageMe
         el, text = selected
         holder = el if el.tag in BLOCK_TAGS else next(
             (a for a in el.iterancestors() if a.tag in BLOCK_TAGS), el)  # the block of a <span> label
-        for line in lines:
-            if line.element is el or el in line.ancestors or (line.element is holder and text in line.text):
-                return line.index, text, True
-        return None, text, True
+        inside = [line for line in lines
+                  if line.element is el or el in line.ancestors or (line.element is holder and text in line.text)]
+        parts = [line.index for line in inside[1:] if line.text and line.text in text]  # a title split by <br>
+        return (parts[-1] if parts and parts[0] == inside[0].index + 1 else inside[0].index if inside else None), \
+            text, True
     best: tuple[float, int] | None = None
     text_lines = [line.index for line in lines if line.image is None]
     position = {index: k for k, index in enumerate(text_lines)}
@@ -521,13 +522,33 @@ def find_title(lines: list[Line], meta_lines: dict[int, _MetaLine], meta: PageMe
         if (best is None or score > best[0]) and not is_furniture(line.text) and not _category_label(line.text):
             best = (score, line.index, text)
     if best and best[0] >= 2.5:
-        return best[1], best[2], False
+        return (*_whole_heading(lines, best[1], best[2]), False)
     head = _title_from_head(meta)
     if head and not _SITE_HEADER.search(head):
         return None, head, False
     if best and best[0] > 0:
-        return best[1], best[2], False
+        return (*_whole_heading(lines, best[1], best[2]), False)
     return None, None, False
+
+
+def _whole_heading(lines: list[Line], index: int, text: str) -> tuple[int, str]:
+    """(index of its last line, text) of a heading split by <br> over several lines ("Phụng Hiệp
+    nhân rộng mô hình<br>nuôi lươn không bùn ở xã Hòa Mỹ"): its lines joined."""
+    line = lines[index]
+    if not line.heading:
+        return index, text
+    first = last = index
+    while first > 0 and _same_heading(lines[first - 1], line):
+        first -= 1
+    while last + 1 < len(lines) and _same_heading(lines[last + 1], line):
+        last += 1
+    if first == last:
+        return index, text
+    return last, " ".join(lines[k].text if k != index else text for k in range(first, last + 1))
+
+
+def _same_heading(other: Line, line: Line) -> bool:
+    return other.element is line.element and other.image is None and not other.barrier and bool(other.text)
 
 
 def _plausible_title(text: str) -> bool:
@@ -839,12 +860,16 @@ _NOT_AUTHOR_CLASS = re.compile(r"(?i)avatar|image|photo|img|bio|date|time")
 
 def _author_near_title(lines: list[Line], title_index: int) -> tuple[str | None, int | None]:
     """A byline at the top: a labelled one ("Thực hiện: …") between the title and the text, or a
-    name in an element the template calls the author or byline, or in an ``<address>`` (HTML's
-    element for the author's name and contact)."""
+    name in an element the template calls the author or byline (a line of its own, or a span of
+    the meta line), or in an ``<address>`` (HTML's element for the author's name and contact)."""
     prose = _first_prose(lines, title_index)
     for line in lines[title_index + 1:min(prose, title_index + 5)]:
         if line.image is None and not line.barrier and labelled_author(line.text):
             return labelled_author(line.text), line.index
+    for line in lines[title_index + 1:min(prose, title_index + 5)]:
+        name = _author_span(line) if line.image is None and not line.barrier and len(line.text) <= 200 else None
+        if name:
+            return name, line.index
     for line in lines[max(0, title_index - 3):title_index + 8]:
         if line.image is not None or line.barrier or not looks_like_name(line.text):
             continue
@@ -853,6 +878,22 @@ def _author_near_title(lines: list[Line], title_index: int) -> tuple[str | None,
             if el.tag == "address" or (_AUTHOR_CLASS.search(marker) and not _NOT_AUTHOR_CLASS.search(marker)):
                 return labelled_author(line.text) or line.text, line.index
     return None, None
+
+
+_AUTHOR_PART_CLASS = re.compile(r"(?i)type|role|wrapper|container")  # a byline's job title, or all of it
+
+
+def _author_span(line: Line) -> str | None:
+    """The name in an inline element of a meta line that the template calls the author
+    ("<span class="byline"><span class="author vcard"><a class="url fn n">Lâm Thanh Tú</a>")."""
+    for el in line.element.iter("span", "a", "strong", "b", "em", "i", "cite"):
+        marker = el.get("class")
+        if marker and _AUTHOR_CLASS.search(marker) and not _NOT_AUTHOR_CLASS.search(marker) \
+                and not _AUTHOR_PART_CLASS.search(marker):
+            name = clean_text(text_of(el))
+            if name and name in line.text and looks_like_name(name):
+                return labelled_author(name) or name
+    return None
 
 
 def _view_count_anywhere(meta_lines: dict[int, _MetaLine], anchor: int, lines: list[Line],
@@ -1270,7 +1311,8 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
         return labelled
     selected = _select_text(root, family.category)
     if selected and len(selected[1]) <= 80 and not _is_title_crumb(selected[1], title) \
-            and not is_terminator(selected[1]) and not _past_article_end(lines, title_index, selected[0]):
+            and not is_terminator(selected[1]) and not is_furniture(selected[1]) \
+            and not _past_article_end(lines, title_index, selected[0]):  # ("Chi tiết tin": the portlet's own name)
         return selected[1]
     crumb = _breadcrumb(crumbs.before(title_index), title) if title_index is not None else None
     if crumb:
@@ -1303,6 +1345,7 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
             if photo_block is not None and line.image is None and photo_block not in line.ancestors:
                 break  # above the article's lead photo: the site's masthead or menu
             if line.image is not None or i + 1 in meta_lines or is_furniture(text) or is_caption_marked(line) \
+                    or (line.element is title_line.element and title_line.heading) \
                     or (title and text.casefold() == title.casefold()):  # the breadcrumb's current item
                 continue  # (a caption: of a lead photo set over the title)
             steps += 1

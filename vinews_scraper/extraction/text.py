@@ -7,6 +7,7 @@ import re
 import unicodedata
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")  # icon-font glyphs ("\ue8f4", an eye before a view count)
 _ENTITY = re.compile(r"&(#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _FILE_NAME = re.compile(r"^[\w\s.,()\-+~%&'\u00c0-\u1ef9]{0,200}\.(jpe?g|png|gif|bmp|webp|tiff?|svg)$", re.I)
@@ -14,7 +15,8 @@ _IMAGE_FILE_ENDINGS = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".tif",
 
 
 def clean_text(value: str | None) -> str:
-    """Decode entities left in text, NFC-normalize, drop control characters, collapse whitespace.
+    """Decode entities left in text, NFC-normalize, drop control characters, read icon-font glyphs
+    (private-use characters) as spaces, collapse whitespace.
 
     The HTML parser decodes one level of entities; pages that escaped twice ("&amp;nbsp;") show
     entity text, which is decoded here once more. Cleaning clean text changes nothing, except
@@ -29,6 +31,8 @@ def clean_text(value: str | None) -> str:
             value = " ".join(value.replace("\u200b", " ").replace("\ufeff", " ").split())
         if not value.isprintable():
             value = _CONTROL.sub("", value)
+            if _PRIVATE_USE.search(value):
+                value = " ".join(_PRIVATE_USE.sub(" ", value).split())
     if not value.isascii():
         value = unicodedata.normalize("NFC", value)
     return value.strip()

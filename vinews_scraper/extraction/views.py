@@ -11,7 +11,7 @@ _NUMBER = r"(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)\s*([kKmM](?![a-zA-Zà-ỹ]))
 _LABEL_FIRST = re.compile(rf"(?i)(?<![a-zà-ỹ])({_LABELS})\s*[:：]?\s*[(\[]?\s*{_NUMBER}")
 _NUMBER_FIRST = re.compile(
     r"(?i)(?<![\d.,/\-])(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)\s*([kKmM])?\s*"
-    r"(?:(?:số\s+)?(?:lượt xem|lần xem|lượt đọc|lần đọc)|views?|hits)(?![a-zà-ỹ])(?!\s*[:：])"
+    r"(?:(?:số\s+)?(?:lượt xem|lần xem|lượt đọc|lần đọc)|views?|hits)(?-i:(?![a-zà-ỹ]))(?!\s*[:：])"  # a capital: the next span
 )
 
 
