@@ -339,7 +339,7 @@ def _crumbs_inside(el: etree._Element) -> list:
             continue
         cls, identifier, label = sub.get("class"), sub.get("id"), sub.get("aria-label")
         if (cls and ("bread" in cls or "Bread" in cls)) \
-                or (identifier and ("bread" in identifier or "Bread" in identifier)) or (label and "bread" in label):
+                or (identifier and ("bread" in identifier or "Bread" in identifier)) or (label and "bread" in label.lower()):
             found.append(sub)
     return found
 
@@ -548,7 +548,7 @@ class _Flattener:
                 and not _is_collapsed_continuation(el):
             return None
         region = tag in _REGION_TAGS
-        if traits.crumbs or (region and "aria-label" in keys and "bread" in el.get("aria-label")):
+        if traits.crumbs or (region and "aria-label" in keys and "bread" in el.get("aria-label").lower()):
             self.crumbs.append(el)
         elif traits.tag_box:
             self.tag_boxes.append((el, len(self.lines)))
