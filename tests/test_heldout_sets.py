@@ -123,6 +123,7 @@ SETS = {
     "heldout82": Quota(12, 6, 0, 0),  # replays: every url is on web.archive.org (8 Hậu Giang originals)
     "heldout83": Quota(12, 6, 8, 8),
     "heldout84": Quota(12, 6, 8, 8),
+    "heldout85": Quota(12, 6, 8, 8),
     "heldout86": Quota(12, 6, 12, 9),
 }
 ALL_CORPORA = [TESTS / "corpus", TESTS / "heldout", TESTS / "heldout2", TESTS / "heldout3",
