@@ -858,7 +858,7 @@ _AUTHOR_CLASS = re.compile(r"(?i)author|byline|tac-?gia|nguoi-?viet|writer")
 _NOT_AUTHOR_CLASS = re.compile(r"(?i)avatar|image|photo|img|bio|date|time")
 
 
-def _author_near_title(lines: list[Line], title_index: int) -> tuple[str | None, int | None]:
+def _author_near_title(lines: list[Line], title_index: int, meta_lines) -> tuple[str | None, int | None]:
     """A byline at the top: a labelled one ("Thực hiện: …") between the title and the text, or a
     name in an element the template calls the author or byline (a line of its own, or a span of
     the meta line), or in an ``<address>`` (HTML's element for the author's name and contact)."""
@@ -866,6 +866,14 @@ def _author_near_title(lines: list[Line], title_index: int) -> tuple[str | None,
     for line in lines[title_index + 1:min(prose, title_index + 5)]:
         if line.image is None and not line.barrier and labelled_author(line.text):
             return labelled_author(line.text), line.index
+    k = title_index - 1  # a meta block printed over the title (Joomla's "article-info" above its heading)
+    while k >= 0 and title_index - k <= _META_ABOVE_TITLE_LINES and not lines[k].barrier:
+        name = labelled_author(lines[k].text)
+        if name and looks_like_name(name):
+            return name, k
+        if k not in meta_lines:
+            break
+        k -= 1
     for line in lines[title_index + 1:min(prose, title_index + 5)]:
         name = _author_span(line) if line.image is None and not line.barrier and len(line.text) <= 200 else None
         if name:
@@ -880,6 +888,7 @@ def _author_near_title(lines: list[Line], title_index: int) -> tuple[str | None,
     return None, None
 
 
+_META_ABOVE_TITLE_LINES = 5
 _AUTHOR_PART_CLASS = re.compile(r"(?i)type|role|wrapper|container")  # a byline's job title, or all of it
 
 
@@ -1279,6 +1288,14 @@ _BYLINE_CELL_LABELS = frozenset(AUTHOR_LABELS + SOURCE_LABELS)
 _META_TABLE_LINES = 12  # a meta table after the text: date, views, author, source, each label and value
 
 
+def _value_of(label: Line, value: Line) -> bool:
+    """Whether ``value`` is printed as the value of the label: in the block after the label's
+    (a cell after a cell, Drupal's "field-items" after its "field-label") or inside it."""
+    after = label.element.getnext()
+    return (after is not None and (after is value.element or after in value.ancestors)) \
+        or value.element.getparent() is label.element
+
+
 def _byline_cells(lines: list[Line], begin: int, stop: int | None = None) -> tuple[str | None, str | None, set[int]]:
     """An author and a source in label and value cells ("Tác giả:" | "Ngô Thanh Tuấn", "Nguồn:" |
     "Báo Hậu Giang"), as in a meta table or <dl> printed under the title or below the text, or a
@@ -1291,8 +1308,7 @@ def _byline_cells(lines: list[Line], begin: int, stop: int | None = None) -> tup
         if line.barrier or is_terminator(line.text):
             break
         value = window[k + 1]
-        if line.image is None and _norm(line.text) in _BYLINE_CELL_LABELS and (
-                line.element.getnext() is value.element or value.element.getparent() is line.element):
+        if line.image is None and _norm(line.text) in _BYLINE_CELL_LABELS and _value_of(line, value):
             joined = _label_and_value(line, value)
             found_author, found_source = labelled_author(joined), labelled_source(joined)
             if found_author or found_source:
@@ -1606,7 +1622,7 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool,
     skip |= cells
     meta_author = meta_author or cells_author
     if meta_author is None and title_index is not None:
-        meta_author, byline_index = _author_near_title(lines, title_index)
+        meta_author, byline_index = _author_near_title(lines, title_index, meta_lines)
         if byline_index is not None:
             skip.add(byline_index)
     body = extract_body(lines, start, end, skip | between_blocks, title, meta.base_url, meta_lines,
