@@ -41,6 +41,7 @@ from vinews_scraper.extraction.views import find_view_count
     # a count printed right after the clock's marker, the two spans without a space between them
     ("October 3, 2025, 2:30 PM1,234 views", "2025-10-03T14:30:00+07:00", "October 3, 2025, 2:30 PM", None),
     ("Friday, 17 Jul 2026 7:05 PM", "2026-07-17T19:05:00+07:00", "Friday, 17 Jul 2026 7:05 PM", None),
+    ("Tue, 18 Aug 2026 - 2:30 PM (GMT+7)", "2026-08-18T14:30:00+07:00", "Tue, 18 Aug 2026 - 2:30 PM (GMT+7)", None),
     ("Posted on Sept. 8th, 2026", "2026-09-08", "Sept. 8th, 2026", "published"),
     # the ends of a span of days ("từ ngày … đến ngày …") are not labelled publish dates
     ("tạm ngừng tiếp nhận hồ sơ từ ngày 02/11/2026", "2026-11-02", "02/11/2026", None),

@@ -24,6 +24,7 @@ OTHER_DATE_LABELS = ("ngày in", "in ngày", "in lúc", "hôm nay", "today", "ng
 WEEKDAYS = (
     "thứ hai", "thứ ba", "thứ tư", "thứ năm", "thứ sáu", "thứ bảy", "thứ 2", "thứ 3", "thứ 4",
     "thứ 5", "thứ 6", "thứ 7", "chủ nhật", "chủ nhựt", "cn", "t2", "t3", "t4", "t5", "t6", "t7",
+    "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",  # English pages' "Tue, 18 Aug 2026"
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
 )
 ENGLISH_WEEKDAYS = WEEKDAYS[-7:]
