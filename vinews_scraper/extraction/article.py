@@ -717,6 +717,29 @@ def _lead_between(lines: list[Line], title_index: int, start: int) -> bool:
     return any(_is_running_text(line) for line in lines[title_index + 1:start])
 
 
+def _intro_block_before(lines: list[Line], title_index: int, start: int, container) -> int:
+    """Where the text starts when its lead stands in a block of its own just before the content
+    block, a lead photo at most between them (Joomla K2's "itemIntroText" before "itemFullText"):
+    the lead's line; else ``start``."""
+    k = start - 1
+    while k > title_index and (lines[k].image is not None or is_caption_marked(lines[k])):
+        k -= 1
+    lead = lines[k]
+    if k <= title_index or not _is_running_text(lead) or lead.link_chars or _TRUNCATED.search(lead.text) \
+            or any(el.tag == "li" for el in lead.ancestors[-3:]):
+        return start  # (a teaser list's cut summary is not a lead)
+    lead_block = lines[k].ancestors[-2] if len(lines[k].ancestors) >= 2 else lines[k].element
+    siblings = (container, container.getparent())
+    if any(node is not None and node.getprevious() is not None and _holds(node.getprevious(), lead_block)
+           for node in siblings):
+        return k
+    return start
+
+
+def _holds(block, el) -> bool:
+    return block is el or any(anc is block for anc in el.iterancestors())
+
+
 def _is_running_text(line: Line) -> bool:
     """A paragraph of prose: long enough, ending like a sentence, not links or a barrier."""
     return len(line.text) >= 60 and not line.barrier and line.link_density < 0.3 \
@@ -1574,6 +1597,8 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool,
         start = title_index + 1
     elif title_index is not None and title_index < start and _lead_between(lines, title_index, start):
         start = title_index + 1
+    elif title_index is not None and container is not None:
+        start = _intro_block_before(lines, title_index, start, container)
 
     anchor = title_index if title_index is not None else start
     prose_start = _first_prose(lines, anchor)
