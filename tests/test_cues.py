@@ -148,7 +148,7 @@ def test_source_lines_and_inline_authors():
     ("Lê Thị Xuân Trang - Phòng NN&PTNT", True, False),
     ("BBT", True, True),
     ("Trung tâm VHTT&TT Hữu Lũng", False, True),
-    ("Bệnh viện Phổi tỉnh", False, True), ("Trường THCS Vị Thắng", True, True),
+    ("Bệnh viện Phổi tỉnh", False, True), ("Trường THCS Vị Thắng", True, True), ("Thư viện thành phố Ngã Bảy", False, True),
     ("Khen thưởng cho các tập thể, cá nhân", False, False),
     ("Tại hội nghị, đã khen thưởng cho 18 tập thể.", False, False),
     # a name and a unit longer than a name line, in brackets or after a dash

@@ -1040,7 +1040,7 @@ def _tail_byline(candidates: list[Line]) -> tuple[str | None, str | None, int]:
     author = source = None
     used = 0
     if _name_then_unit(candidates[-2:]):
-        return candidates[-2].text, None, 2
+        return labelled_author(candidates[-2].text) or candidates[-2].text, None, 2
     for line in reversed(candidates):
         text = line.text
         if is_photo_credit(text):
@@ -1278,11 +1278,21 @@ def _dates_after_container(lines: list[Line], end: int, meta_lines, base_url: st
 _AFTER_CONTAINER_LINES = 3
 
 
-def _after_container_byline(lines: list[Line], end: int) -> tuple[str | None, str | None]:
-    """A byline and source printed just after the content block, before the comment form."""
+def _after_container_byline(lines: list[Line], end: int, base_url: str) -> tuple[str | None, str | None]:
+    """A byline and source printed just after the content block (below its attachment box, if
+    any), before the comment form."""
     following = []
-    for line in lines[end:end + 4]:
-        if line.image is not None or line.barrier or is_terminator(line.text):
+    in_box = False
+    for line in lines[end:]:
+        if len(following) == _AFTER_CONTAINER_BYLINE_LINES or line.barrier or is_terminator(line.text):
+            break
+        if _ATTACHMENT_HEADING.match(line.text):
+            in_box = True
+            continue
+        if in_box and (line.image is not None or is_attachment_line(line, base_url) or is_furniture(line.text)):
+            continue  # the box's files, icons and sizes
+        in_box = False
+        if line.image is not None:
             break
         glued = split_glued_terminator(line.text)
         following.append(line if glued is None else Line(text=glued, element=line.element))
@@ -1300,6 +1310,9 @@ def _after_container_byline(lines: list[Line], end: int) -> tuple[str | None, st
         cells_author, cells_source, _ = _byline_cells(lines, end)
         author, source = author or cells_author, source or cells_source
     return author, source
+
+
+_AFTER_CONTAINER_BYLINE_LINES = 4
 
 
 def _label_and_value(label: Line, value: Line) -> str:
@@ -1659,7 +1672,7 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool,
     if published is not None and modified is None:
         modified = next((hit for hit in trailing if hit.label == "modified" and hit.value != published.value), None)
     if author is None or source is None:
-        after_author, after_source = _after_container_byline(lines, end)
+        after_author, after_source = _after_container_byline(lines, end, meta.base_url)
         author, source = author or after_author, source or after_source
     if author is None:
         author = meta.author

@@ -109,7 +109,7 @@ OFFICE_WORDS = (
     "văn phòng", "phòng", "bộ phận", "trạm", "ban", "trung tâm", "ubnd", "ủy ban", "uỷ ban", "hđnd", "hội", "đoàn",
     "huyện ủy", "huyện uỷ", "thành ủy", "tỉnh ủy", "đảng ủy", "bbt", "ban biên tập", "cổng thông tin",
     "trang thông tin", "đài", "báo", "công an", "chi cục", "sở", "mttq", "ủy ban mttq", "bệnh viện", "trường",
-    "chi nhánh",
+    "chi nhánh", "thư viện", "bảo tàng", "nhà văn hóa",
 )
 
 # Class/id fragments of page regions that are not the article.
