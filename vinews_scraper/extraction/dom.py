@@ -436,6 +436,18 @@ class Crumbs:
         return [el for el, position in self.tag_boxes if position == line_index]
 
 
+def _joined(pieces: list) -> str:
+    """The pieces' text as one string, a space put between two pieces (two elements) where one
+    ends and the next begins with a digit: spans printed apart by the stylesheet
+    ("16/03/2025" then "1,5K lượt xem"), which glued would read as one number."""
+    parts = [piece[0] for piece in pieces]
+    glued = [k for k in range(1, len(parts)) if parts[k] and parts[k - 1] and parts[k][0].isdigit()
+             and parts[k - 1][-1].isdigit()]
+    for k in reversed(glued):
+        parts.insert(k, " ")
+    return "".join(parts)
+
+
 class _Flattener:
     """Walks the tree once, collecting Lines and skipping site chrome.
 
@@ -467,7 +479,7 @@ class _Flattener:
                 return
             link_chars = len(text) if link else 0
         else:
-            text = "".join([p[0] for p in pieces])
+            text = _joined(pieces)
             if text.isspace():
                 return
             text = clean_text(text)
