@@ -252,8 +252,7 @@ def _tool_link_spans(line: Line) -> list[tuple[int, int]]:
     if not line.link_chars:
         return []
     spans = []
-    for a in line.element.iter("a"):
-        name = clean_text(text_of(a))
+    for name in _link_names(line):
         start = line.text.find(name) if name and is_furniture(name) else -1
         if start >= 0:
             spans.append((start, start + len(name)))
@@ -262,8 +261,12 @@ def _tool_link_spans(line: Line) -> list[tuple[int, int]]:
 
 def _only_tool_links(line: Line) -> bool:
     """Whether every link of the line is a share, print or email tool."""
-    names = [clean_text(text_of(a)) for a in line.element.iter("a")]
-    return all(not name or is_furniture(name) for name in names)
+    return all(not name or is_furniture(name) for name in _link_names(line))
+
+
+def _link_names(line: Line) -> list[str]:
+    """The cleaned text of each link in the line's block."""
+    return [clean_text(text_of(a)) for a in line.element.iter("a")]
 
 
 _CATEGORY_LINK = re.compile(r"(?i)\bcategory\b|\btag\b|\b(post-)?cats?\b|cat-links|chuyen-?muc")
@@ -466,9 +469,11 @@ def find_title(lines: list[Line], meta_lines: dict[int, _MetaLine], meta: PageMe
             (a for a in el.iterancestors() if a.tag in BLOCK_TAGS), el)  # the block of a <span> label
         inside = [line for line in lines
                   if line.element is el or el in line.ancestors or (line.element is holder and text in line.text)]
-        parts = [line.index for line in inside[1:] if line.text and line.text in text]  # a title split by <br>
-        return (parts[-1] if parts and parts[0] == inside[0].index + 1 else inside[0].index if inside else None), \
-            text, True
+        if not inside:
+            return None, text, True
+        parts = [line.index for line in inside[1:] if line.text and line.text in text]
+        split = bool(parts) and parts[0] == inside[0].index + 1  # a title split by <br>: its last line
+        return (parts[-1] if split else inside[0].index), text, True
     best: tuple[float, int] | None = None
     text_lines = [line.index for line in lines if line.image is None]
     position = {index: k for k, index in enumerate(text_lines)}
@@ -928,8 +933,8 @@ def _author_span(line: Line) -> str | None:
     return None
 
 
-def _view_count_anywhere(meta_lines: dict[int, _MetaLine], anchor: int, lines: list[Line],
-                         page_urls: tuple[str, ...]) -> int | None:
+def _view_count_anywhere(meta_lines: dict[int, _MetaLine], anchor: int, lines: list[Line], base_url: str,
+                         page_urls: set) -> int | None:
     """A view count printed away from the title (in its own box), nearest to the title first;
     not one of a list of links to other articles ("24/11/2026 | 418 lượt xem" under a "Tin mới"
     item) or of a teaser box, nor one in another column of the layout."""
@@ -937,7 +942,7 @@ def _view_count_anywhere(meta_lines: dict[int, _MetaLine], anchor: int, lines: l
     found = [(abs(index - anchor), ml.views) for index, ml in meta_lines.items()
              if ml.views is not None and not ml.line.barrier and ml.residue <= _META_RESIDUE_MAX
              and (ml.line.link_density <= 0.5 or _only_tool_links(ml.line)) and not _in_linked_list_item(ml.line)
-             and not _in_teaser(ml.line, page_urls[0], set(page_urls))
+             and not _in_teaser(ml.line, base_url, page_urls)
              and not (title_ancestors and _in_another_column(ml.line.ancestors, title_ancestors))]
     return min(found)[1] if found else None
 
@@ -1386,6 +1391,7 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
         i = title_index - 1
         steps = 0
         photo_block = None  # the block holding a lead photo passed over and the title
+        title_ancestors = set(title_line.ancestors)
         while i >= 0 and steps < 3:
             line = lines[i]
             i -= 1
@@ -1393,7 +1399,7 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
             if line.image is not None and not _opens_itself(line.image):
                 break  # a banner linking to another page: a sidebar's, above the title in reading order
             if line.image is not None and photo_block is None:
-                photo_block = next((el for el in reversed(line.ancestors) if el in set(title_line.ancestors)), None)
+                photo_block = next((el for el in reversed(line.ancestors) if el in title_ancestors), None)
             if photo_block is not None and line.image is None and photo_block not in line.ancestors:
                 break  # above the article's lead photo: the site's masthead or menu
             if line.image is not None or i + 1 in meta_lines or is_furniture(text) or is_caption_marked(line) \
@@ -1652,8 +1658,8 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool,
     if title_index is not None:
         image_start = min(image_start, _lead_image_over_title(lines, title_index))
     if view_count is None:
-        view_count = _view_count_anywhere(meta_lines, anchor, lines,
-                                          (meta.base_url, *([meta.canonical_url] if meta.canonical_url else [])))
+        view_count = _view_count_anywhere(meta_lines, anchor, lines, meta.base_url,
+                                          {url for url in (meta.base_url, meta.canonical_url) if url})
     published, modified, view_count, meta_author = _selected_fields(
         root, family, published, modified, view_count, meta_author)
     cells_author, cells_source, cells = _byline_cells(lines, anchor + 1, prose_start)  # a meta <dl> under the title
