@@ -160,6 +160,8 @@ def test_source_lines_and_inline_authors():
     ("Phu Quoc City Culture, Sports and Broadcasting Centre", False, True),
     ("The festival opens at the Centre", False, False),
     ("Print Back", True, False),
+    # a label and its value: an official document's filing note, a credit line
+    ("- Lưu: VT.", False, False), ("Contributing: Kristine Phillips", False, False),
 ])
 def test_bare_bylines(text, name_like, office):
     assert (looks_like_name(text), is_office(text)) == (name_like, office)

@@ -834,16 +834,29 @@ def _navigation_between(lines: list[Line], first: int, last: int) -> bool:
 _LINK_ROW_SPLIT = re.compile(r"\s*[|/·•,]\s*")
 
 
-def _is_site_links_row(text: str) -> bool:
-    """A row of the top bar's links to the site's own pages ("Liên hệ · Sơ đồ cổng")."""
-    return all(_norm(part) in SITE_LINKS for part in _LINK_ROW_SPLIT.split(text))
+def _is_site_links_row(line: Line) -> bool:
+    """A row of the top bar's links to the site's own pages ("Liên hệ · Sơ đồ cổng", or the
+    links set apart by the stylesheet alone: "Sơ đồ cổng English")."""
+    if all(_norm(part) in SITE_LINKS for part in _LINK_ROW_SPLIT.split(line.text)):
+        return True
+    if line.link_density <= 0.5:
+        return False
+    rest = line.text
+    for link in _site_links_on(line):
+        rest = rest.replace(link, " ", 1)
+    return rest != line.text and not _LETTER.search(rest)
+
+
+def _site_links_on(line: Line) -> list[str]:
+    """The texts of the line's links to the site's login, contact, map or language pages."""
+    texts = (clean_text(text_of(a)) for a in line.element.iter("a"))
+    return [text for text in texts if _norm(text) in SITE_LINKS and text in line.text]
 
 
 def _beside_site_links(line: Line) -> bool:
     """Whether the line holds a link to the site's login, contact, map or language page: a date
     on it is today's, in the page's top bar."""
-    return line.link_chars > 0 and any(
-        _norm(text_of(a)) in SITE_LINKS and clean_text(text_of(a)) in line.text for a in line.element.iter("a"))
+    return line.link_chars > 0 and bool(_site_links_on(line))
 
 
 def _date_in_link(ml: _MetaLine) -> bool:
@@ -1162,7 +1175,7 @@ def extract_body(lines: list[Line], start: int, end: int, skip: set[int], title:
             break
         if line.barrier or (is_furniture(text) and not _is_column_heading(line)) \
                 or line.link_density > 0.6 or _is_labelled_link_row(line) \
-                or is_caption_marked(line) \
+                or (is_caption_marked(line) and not _FOOTNOTE.match(text)) \
                 or is_photo_credit(text) or _is_dateline(text) \
                 or is_attachment_line(line, base_url) or _category_label(text) or is_file_name(text):
             continue
@@ -1413,7 +1426,7 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
                     or _PAGER_LINK.search(text) \
                     or text.startswith(("http://", "https://", "www.")) or _is_menu(line) \
                     or not _LETTER.search(text) or _COUNTER_HEADING.search(text) or _COUNTER_VALUE.search(text) \
-                    or _links_away(line, meta.base_url) or _is_site_links_row(text):
+                    or _links_away(line, meta.base_url) or _is_site_links_row(line):
                 break
             if _in_another_column(line.ancestors, title_line.ancestors):
                 break

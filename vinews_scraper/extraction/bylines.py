@@ -139,6 +139,8 @@ def looks_like_name(text: str) -> bool:
     if not text or (len(text) > 70 and not is_name_with_unit(text)) or _SENTENCE_END.search(text.rstrip(".")):
         return False
     head = _NAME_END.split(text, maxsplit=1)[0].strip()
+    if ":" in head or "：" in head:  # a label and its value ("- Lưu: VT.", a document's filing note)
+        return False
     words = [w for w in head.split() if w not in _NAME_CONNECTORS]
     if not 1 <= len(words) <= 6:
         return False

@@ -325,6 +325,18 @@ def _read_marker_traits(marker: str) -> MarkerTraits:
 
 
 _BARRIER_MIN_TEXT = 20
+_SKIP_LINK_CLASS = re.compile(r"(?i)skip|bo-?qua")
+_SKIP_LINK_TEXT = re.compile(r"(?i)\s*(?:bỏ qua|skip|chuyển (?:đến|tới)|đi (?:đến|tới)|nhảy (?:đến|tới)|đến nội dung)\b")
+
+
+def _is_skip_link(el: etree._Element, marker: str | None) -> bool:
+    """A link to a place on the same page that lets keyboards skip the menu ("Bỏ qua menu",
+    ``<a class="skip" href="#noi-dung">``): never text, whatever it says."""
+    if marker and _SKIP_LINK_CLASS.search(marker):
+        return True
+    return len(el) == 0 and bool(el.text) and len(el.text) <= 60 and _SKIP_LINK_TEXT.match(el.text) is not None
+
+
 
 
 def _crumbs_inside(el: etree._Element) -> list:
@@ -616,7 +628,10 @@ class _Flattener:
                 self.flush(block, ctx)
             self.lines.append(Line(text="", element=el, image=el, align=ctx[0], ancestors=ctx[2], caption_at=ctx[4]))
         elif tag == "a":
-            link = link or bool(el.get("href"))
+            href = el.get("href")
+            if href and href[0] == "#" and _is_skip_link(el, marker):
+                return None
+            link = link or bool(href)
         elif tag == "i" or tag == "em":
             italic = True
         elif tag == "b" or tag == "strong":

@@ -1,0 +1,57 @@
+"""Small parts of a page that are neither the article nor its fields: skip links, the top bar's
+site links, a document's filing note, and the article's numbered notes in a "chú thích" block.
+Pages in markup the corpora found these in first (tests/heldout93, tests/heldout94)."""
+
+import pytest
+
+from vinews_scraper.extraction import extract_article
+
+URL = "https://xa-moi.example.gov.vn/tin-tuc/bai-viet-1.html"
+TITLE = "Hội nghị triển khai kế hoạch phát triển kinh tế - xã hội năm 2024"
+PARAGRAPHS = [
+    "Sáng ngày 12/3/2024, Ủy ban nhân dân xã tổ chức hội nghị triển khai kế hoạch phát triển kinh tế "
+    "- xã hội năm 2024 với sự tham dự của đại diện các ấp và các hội đoàn thể.",
+    "Tại hội nghị, đại biểu đã nghe báo cáo kết quả thực hiện nhiệm vụ năm 2023, trong đó thu nhập "
+    "bình quân đầu người đạt 58 triệu đồng, tăng 6 triệu đồng so với năm trước.",
+    "Năm 2024, xã phấn đấu hoàn thành các tiêu chí nông thôn mới nâng cao, giữ vững an ninh trật tự "
+    "và nâng cao chất lượng phục vụ người dân tại bộ phận một cửa.",
+]
+
+
+def _page(top: str, text: str, section: str = "Kinh tế") -> bytes:
+    return (f'<html><head><meta charset="utf-8"><title>{TITLE} - Xã Mới</title>'
+            f'<meta property="article:section" content="{section}"></head><body>{top}'
+            f'<div class="main"><h1>{TITLE}</h1><div class="meta">Ngày đăng: 12/03/2024 | Lượt xem: 87</div>'
+            f'{text}</div></body></html>').encode("utf-8")
+
+
+BODY = "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + '<p style="text-align:right"><b>Minh Kiên</b></p>'
+
+
+@pytest.mark.parametrize("top", [
+    '<a class="skip" href="#noi-dung">Bỏ qua menu</a>',
+    '<a href="#main">Bỏ qua thanh điều hướng</a>',
+    '<div class="topline"><span class="links"><a href="/sitemap">Sơ đồ cổng</a> <a href="/en">English</a></span></div>',
+])
+def test_skip_links_and_the_top_bars_site_links_are_not_the_category(top):
+    item = extract_article(_page(top, BODY), URL)
+    assert (item["category"], item["title"], item["author"]) == ("Kinh tế", TITLE, "Minh Kiên")
+    assert item["body"] == "\n\n".join(PARAGRAPHS)
+
+
+def test_a_documents_filing_note_ends_the_text_and_is_not_a_byline():
+    closing = ["Nơi nhận:", "- UBND các xã, phường;", "- Lưu: VT."]
+    text = "".join(f"<p>{p}</p>" for p in PARAGRAPHS + closing)
+    item = extract_article(_page("", text), URL)
+    assert item["author"] is None
+    assert item["body"] == "\n\n".join(PARAGRAPHS + closing)
+
+
+def test_numbered_notes_in_a_chu_thich_block_after_the_byline_stay_text():
+    notes = ["(1) Nghị quyết số 18-NQ/TW ngày 25/10/2017 của Hội nghị Trung ương 6 khóa XII.",
+             "(2) Số liệu theo báo cáo của UBND xã tại phiên họp thường kỳ tháng 1/2024."]
+    text = "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + '<p class="ky-ten">Nguyễn Thị Bích Tuyền</p>' \
+        + "".join(f'<p class="chu-thich-so">{note}</p>' for note in notes)
+    item = extract_article(_page("", text), URL)
+    assert item["author"] == "Nguyễn Thị Bích Tuyền"
+    assert item["body"] == "\n\n".join(PARAGRAPHS + notes)
