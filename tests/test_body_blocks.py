@@ -182,3 +182,48 @@ def test_landmark_regions_are_chrome_whatever_their_class():
     item = extract_article(page, URL)
     assert (item["published"], item["published_raw"], item["category"]) == ("2024-03-12", None, None)
     assert item["body"] == "\n\n".join(PARAGRAPHS)
+
+
+def _column_page(left: str, right: str) -> bytes:
+    return ('<html><head><meta charset="utf-8"><title>Hội nghị - Xã Mới</title></head><body>'
+            f'<div class="container"><div class="row">{left}{right}</div></div></body></html>').encode("utf-8")
+
+
+TITLE = "Hội nghị triển khai kế hoạch phát triển kinh tế - xã hội năm 2024"
+TOP = f'<h1>{TITLE}</h1><p class="meta">Ngày đăng: 12/03/2024 | Lượt xem: 87</p>'
+LONG_BOX = ('<div class="panel-heading">Thủ tục hành chính nổi bật</div>'
+            + _paragraphs(p.replace("Ủy ban nhân dân xã", "Bộ phận một cửa") for p in PARAGRAPHS * 2))
+
+
+def test_a_longer_column_beside_the_titles_column_is_not_the_article():
+    page = _column_page(f'<div class="col-md-9 middle">{TOP}{_paragraphs(PARAGRAPHS[:2])}</div>',
+                        f'<div class="col-md-3 right">{LONG_BOX}</div>')
+    assert extract_article(page, URL)["body"] == "\n\n".join(PARAGRAPHS[:2])
+
+
+def test_a_long_aside_first_in_the_markup_beside_a_short_article_is_a_sidebar():
+    page = _column_page(f'<aside class="cot-ben">{LONG_BOX}</aside>',
+                        f'<article>{TOP}{_paragraphs(PARAGRAPHS[:3])}</article>')
+    assert extract_article(page, URL)["body"] == "\n\n".join(PARAGRAPHS[:3])
+
+
+def test_page_builder_widgets_inside_the_article_hold_its_text_and_photos():
+    widget = '<div class="apos-area-widget-wrapper"><div class="rich-text-widget">{}</div></div>'
+    photo = ('<div class="apos-area-widget-wrapper"><figure class="image-widget"><img src="/uploads/hoi-nghi.jpg" '
+             'alt="Hội nghị"><figcaption>Quang cảnh hội nghị</figcaption></figure></div>')
+    lead = PARAGRAPHS[0] + " " + PARAGRAPHS[1]  # a lead long enough that the page is not read again with its chrome
+    page = _page(f'<article><p class="sapo">{lead}</p>' + widget.format(_paragraphs(PARAGRAPHS[2:3])) + photo
+                 + widget.format(_paragraphs(PARAGRAPHS[3:])) + "</article>" + SIDEBAR)
+    item = extract_article(page, URL)
+    assert item["body"] == "\n\n".join([lead, *PARAGRAPHS[2:]])
+    assert item["images"] == [{"src": "https://xa-moi.example.gov.vn/uploads/hoi-nghi.jpg", "alt": "Hội nghị",
+                               "caption": "Quang cảnh hội nghị"}]
+
+
+def test_running_text_in_a_block_between_twin_blocks_is_kept():
+    text_block = '<div class="neos-nodetypes-text"><div>{}</div></div>'
+    with_image = ('<div class="neos-nodetypes-textwithimage"><figure><img src="/anh/mia.jpg" alt="Mía">'
+                  f'<figcaption>Ruộng mía</figcaption></figure><div><p>{PARAGRAPHS[1]}</p></div></div>')
+    page = _page('<div class="neos-contentcollection">' + text_block.format(_paragraphs(PARAGRAPHS[:1])) + with_image
+                 + text_block.format(_paragraphs(PARAGRAPHS[2:])) + "</div>" + SIDEBAR)
+    assert extract_article(page, URL)["body"] == "\n\n".join(PARAGRAPHS)

@@ -55,3 +55,32 @@ def test_numbered_notes_in_a_chu_thich_block_after_the_byline_stay_text():
     item = extract_article(_page("", text), URL)
     assert item["author"] == "Nguyễn Thị Bích Tuyền"
     assert item["body"] == "\n\n".join(PARAGRAPHS + notes)
+
+
+def test_a_same_category_list_after_the_text_is_not_the_category():
+    related = ('<section class="same-category"><h3>Tin cùng chuyên mục</h3><ul><li><a href="/tin-tuc/tin-2.html">'
+               "Thị xã có thêm 41 doanh nghiệp thành lập mới trong 6 tháng</a></li></ul></section>")
+    item = extract_article(_page("", BODY + related, section="Kinh tế - Đầu tư"), URL)
+    assert item["category"] == "Kinh tế - Đầu tư"
+
+
+def test_a_videos_caption_above_a_photo_is_not_the_photos():
+    video = ('<figure class="video-figure"><iframe src="https://www.youtube.com/embed/kH7vQ2rT9mA"></iframe>'
+             "<figcaption>Video: Vùng khóm Hỏa Tiến vào mùa thu hoạch</figcaption></figure>")
+    photo = '<p><img src="/images/IMG_20260316_0842.jpg" alt="IMG_20260316_0842.jpg"></p>'
+    text = f"<p>{PARAGRAPHS[0]}</p>{video}{photo}" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS[1:])
+    item = extract_article(_page("", text), URL)
+    assert item["images"] == [{"src": "https://xa-moi.example.gov.vn/images/IMG_20260316_0842.jpg",
+                               "alt": "IMG_20260316_0842.jpg", "caption": None}]
+    assert item["body"] == "\n\n".join(PARAGRAPHS)
+
+
+def test_a_masthead_matching_the_profiles_title_selector_is_not_the_title():
+    """haugiang.gov.vn's profile guesses ".header-title" for the title; a template that gives the
+    site's name that class names the site, as its <title> does beside the headline."""
+    page = (f'<html><head><meta charset="utf-8"><title>{TITLE} | Cổng thông tin điện tử tỉnh Hậu Giang</title>'
+            '</head><body><div class="header-title">CỔNG THÔNG TIN ĐIỆN TỬ TỈNH HẬU GIANG</div>'
+            f'<div class="main"><h1>{TITLE}</h1><div class="meta">Ngày đăng: 12/03/2024 | Lượt xem: 87</div>'
+            f"{BODY}</div></body></html>").encode("utf-8")
+    item = extract_article(page, "https://haugiang.gov.vn/tin-tuc/bai-viet-1")
+    assert item["title"] == TITLE

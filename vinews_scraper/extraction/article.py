@@ -24,8 +24,8 @@ from .cues import (AUTHOR_LABELS, BOX_TITLE_CLASS, CATEGORY_LABELS, CHROME_LINES
                    WEEKDAYS)
 from .dates import DateHit, find_dates, parse_machine_date
 from .decode import decode_html
-from .dom import (BLOCK_TAGS, CRUMB_SEPARATOR, HOME_WORDS, IMAGE_FILE_URL, NORM_STRIP, Line, flatten, is_hidden,
-                  is_path_line, parse_html, remove_noise, select, text_of)
+from .dom import (BLOCK_TAGS, CRUMB_SEPARATOR, HOME_WORDS, IMAGE_FILE_URL, NORM_STRIP, Line, flatten, holds,
+                  is_hidden, is_path_line, parse_html, remove_noise, select, text_of)
 from .errors import ExtractionError
 from .images import collect_attachments, collect_images, is_attachment_line, is_caption_marked
 from .metadata import PageMetadata, read_metadata
@@ -308,6 +308,9 @@ def _title_parts(candidate: str) -> tuple[str, tuple[tuple[str, bool], ...]]:
         (part, (part == headline or part == parts[0]) and not _SITE_NAME.search(part)) for part in parts)
 
 
+_TITLE_PART_SCORE = 1.0  # a line matching a part of the <title> beside the headline: site name, category
+
+
 def _doc_title_score(text: str, meta: PageMetadata) -> float:
     """How well a line matches the page's <title>/og:title: the headline part scores high, a
     category or site-name part of the <title> scores low."""
@@ -326,7 +329,7 @@ def _doc_title_score(text: str, meta: PageMetadata) -> float:
             matches = folded == part or (len(part) >= 15 and folded.startswith(part)) or (
                 len(folded) >= 15 and folded in part and len(folded) >= 0.8 * len(part))
             if matches:
-                best = max(best, 4.0 if is_headline else 1.0)
+                best = max(best, 4.0 if is_headline else _TITLE_PART_SCORE)
     return best
 
 
@@ -463,7 +466,7 @@ def find_title(lines: list[Line], meta_lines: dict[int, _MetaLine], meta: PageMe
                root, family: Family, category_regions=()) -> tuple[int | None, str | None, bool]:
     """(line index, text, whether the profile's selector found it) of the headline."""
     selected = _select_text(root, family.title)
-    if selected and _plausible_title(selected[1]):
+    if selected and _plausible_title(selected[1]) and not _names_the_site(selected[1], meta):
         el, text = selected
         holder = el if el.tag in BLOCK_TAGS else next(
             (a for a in el.iterancestors() if a.tag in BLOCK_TAGS), el)  # the block of a <span> label
@@ -556,6 +559,15 @@ def _same_heading(other: Line, line: Line) -> bool:
     return other.element is line.element and other.image is None and not other.barrier and bool(other.text)
 
 
+def _names_the_site(text: str, meta: PageMetadata) -> bool:
+    """Whether a profile's title match is the site's name (or a category) that the <title> or
+    og:site_name prints beside the headline, not the headline: a template that gives its masthead
+    the class the profile guessed for the article's title ("header-title")."""
+    if meta.site_name and text.casefold() == meta.site_name.casefold():
+        return True
+    return _doc_title_score(text, meta) == _TITLE_PART_SCORE
+
+
 def _plausible_title(text: str) -> bool:
     """A headline has words enough and is not a heading of page furniture or comments."""
     return 10 <= len(text) <= 400 and len(text.split()) >= 3 and not is_terminator(text) \
@@ -610,6 +622,30 @@ def find_container(lines: list[Line], root, family: Family, marked_body=None) ->
     if parent_score >= _PARENT_SHARE * best_score:
         return parent, False  # the first paragraphs stand beside the block that holds the rest
     return best, False
+
+
+def _text_in_title_column(lines: list[Line], title_index: int, container):
+    """The container, unless it stands in a grid column beside the title's own ("col-md-3
+    right" beside "col-md-9 middle") while running text follows the title in its column: a
+    sidebar longer than a short article ("Thủ tục hành chính nổi bật", "Lịch tiếp công dân") is
+    not the article. Then the best block after the title in the title's column."""
+    region = next((el for el in reversed(lines[title_index].ancestors)
+                   if _COLUMN_CLASS.search(el.get("class") or "")), None)
+    if region is None or holds(region, container):
+        return container
+    row = region.getparent()
+    beside = next((el for el in (container, *container.iterancestors()) if el.getparent() is row), None)
+    if beside is None or not _COLUMN_CLASS.search(beside.get("class") or ""):
+        return container
+    after = [line for line in lines[title_index + 1:] if _inside(line, region)]
+    if not any(_is_running_text(line) for line in after):
+        return container
+    best, _ = find_container(after, None, _GENERIC)
+    return best if best is not None else container
+
+
+# A column of a grid narrower than the page ("col-md-9", "col-8"; a full-width "col-12" is a row).
+_COLUMN_CLASS = re.compile(r"(?:^|\s)col(?:-[a-z]{2,3})?-(?:[1-9]|1[01])(?:\s|$)")
 
 
 def marked_article_body(root, text: str):
@@ -735,14 +771,10 @@ def _intro_block_before(lines: list[Line], title_index: int, start: int, contain
         return start  # (a teaser list's cut summary is not a lead)
     lead_block = lines[k].ancestors[-2] if len(lines[k].ancestors) >= 2 else lines[k].element
     siblings = (container, container.getparent())
-    if any(node is not None and node.getprevious() is not None and _holds(node.getprevious(), lead_block)
+    if any(node is not None and node.getprevious() is not None and holds(node.getprevious(), lead_block)
            for node in siblings):
         return k
     return start
-
-
-def _holds(block, el) -> bool:
-    return block is el or any(anc is block for anc in el.iterancestors())
 
 
 def _is_running_text(line: Line) -> bool:
@@ -1618,10 +1650,15 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool,
         raise ExtractionError("no article title found")
 
     container, content_from_profile = find_container(lines, root, family, marked_body)
+    if container is not None and not content_from_profile and container is not marked_body \
+            and title_index is not None:
+        container = _text_in_title_column(lines, title_index, container)
     blocks = _with_twin_siblings(container, lines) if container is not None else [root]
     inside = [line.index for line in lines if any(_inside(line, block) for block in blocks)]
     start, end = (inside[0], inside[-1] + 1) if inside else (0, len(lines))
-    between_blocks = set(range(start, end)).difference(inside)  # ads and embeds between twin blocks
+    # Ads and embeds between twin blocks; running text there is the article's (a text-with-image
+    # block between two text blocks, its class not theirs).
+    between_blocks = {i for i in set(range(start, end)).difference(inside) if not _is_running_text(lines[i])}
     while end < len(lines) and _is_loose_text(lines[end]):
         end += 1
     end = _text_after_gallery(lines, end, container)

@@ -118,7 +118,8 @@ OFFICE_WORDS = (
 CHROME_CLASS_WORDS = frozenset((
     "nav", "navbar", "menu", "sidebar", "aside", "footer", "banner", "breadcrumb", "breadcrumbs",
     "related", "other", "tinkhac", "lienquan", "comment", "comments", "binhluan", "share", "social",
-    "counter", "thongke", "visitor", "online", "widget", "advert", "quangcao", "poll", "search",
+    "counter", "thongke", "visitor", "online", "widget", "advert", "ads", "quangcao", "poll", "search",
+    "banners", "cta",  # an ad zone's banners, a call to action ("support us")
     "login", "marquee", "slider", "carousel", "copyright", "toolbar", "tag", "tags", "rating", "ratings",
     "vote", "stars",
     "pagination", "paging", "topbar",

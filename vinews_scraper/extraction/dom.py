@@ -37,13 +37,15 @@ _CRUMB_MARKER = re.compile(
     r"(?i)bread|crumb|duong-?dan|cat-?links|categor|chuyen-?muc|rootline|pathway|sitemap-?path|(^|\s)sitemap(\s|$)"
     r"|(^|\s)(path|navpath|vi-?tri)(\s|$)")  # Mambo's "pathway", ASP.NET's SiteMapPath
 _CRUMB_HINT = re.compile("bread|crumb|duong|cat|chuyen|path|vi-tri|vitri|rootline|sitemap")  # cheap test before _CRUMB_MARKER
-_RELATED_LIST = re.compile(r"cung-?chuyen-?muc|lien-?quan|related|tin-?khac")  # "tin-cung-chuyen-muc": not a path
+_RELATED_LIST = re.compile(r"cung-?chuyen-?muc|cung-?danh-?muc|same-?categor|lien-?quan|related|tin-?khac")  # "tin-cung-chuyen-muc": not a path
 _TAG_BOX = re.compile(r"(?i)primary-tag|post-tag|article-tag|entry-tag|(^|\s)tags?(\s|$)")
 _CATEGORY_BOX = re.compile(r"(?i)\s*(chuyên mục|danh mục|categories|category)\s*:")
 _CATEGORY_LABEL = re.compile(r"(?i)(chuyên mục|danh mục|categor(ies|y))\s*:")
 _CENTER_CLASS = re.compile(r"(?i)(^|[\s_-])(text-center|center|aligncenter|centered)($|\s)")
 _RIGHT_CLASS = re.compile(r"(?i)(^|\s)(text-right|text-end|has-text-align-right|text-align-right|align-right)($|\s)")
 _PAGE_WRAPPER_SHARE = 0.5
+_CONTENT_SHARE = 0.5  # of the page's text: a chrome-classed region holding more is the content…
+_ARTICLE_BESIDE_TEXT = 500  # characters: …unless an <article> beside it holds an article's text
 IMAGE_FILE_URL = re.compile(r"(?i)\.(jpe?g|png|gif|webp)(?=$|[?#])")  # a link that opens a photo
 _SLIDESHOW = re.compile(r"(?i)slide|carousel")
 _GALLERY_TEXT_PER_IMAGE = 300  # characters: a caption for each photo, and some layout whitespace
@@ -252,9 +254,10 @@ class MarkerTraits(NamedTuple):
     lead: bool  # the article's lead paragraph ("sapo", "chapeau"), an <aside> beside the text too
     caption: bool  # an image's caption ("wp-caption-text", "chu-thich")
     unseen: bool  # text for screen readers only ("sr-only", "hide-accessible"), never shown on the page
+    widget: bool  # chrome only by the word "widget": a page builder's block, the article's own inside an <article>
 
 
-_NO_TRAITS = MarkerTraits(False, False, False, False, False, False, False, False, False, False)
+_NO_TRAITS = MarkerTraits(False, False, False, False, False, False, False, False, False, False, False)
 
 
 def _is_photo_gallery(el: etree._Element, text: str, marker: str | None) -> bool:
@@ -295,6 +298,9 @@ _TRAITS_CACHE_SIZE = 8192
 _traits_cache: dict[str, MarkerTraits] = {}
 
 
+_WIDGET_WORD = re.compile(r"widgets?")
+
+
 def _marker_traits(marker: str) -> MarkerTraits:
     """Cached like ``is_chrome_marker`` (a template repeats its class names on every element), in
     a plain dict emptied when full: looked up for most elements, where an ``lru_cache`` call costs
@@ -321,6 +327,7 @@ def _read_marker_traits(marker: str) -> MarkerTraits:
         caption=CAPTION_CLASS.search(marker) is not None,
         unseen=("only" in lowered or "hid" in lowered or "invisible" in lowered or "screen" in lowered)
         and bool(_SCREEN_READER_ONLY.search(lowered)),
+        widget="widget" in lowered and not is_chrome_marker(_WIDGET_WORD.sub(" ", lowered)),
     )
 
 
@@ -448,6 +455,21 @@ class Crumbs:
         return [el for el, position in self.tag_boxes if position == line_index]
 
 
+def holds(block, el) -> bool:
+    """Whether ``el`` is ``block`` or inside it."""
+    return block is el or any(anc is block for anc in el.iterancestors())
+
+
+def _in_comments(el: etree._Element) -> bool:
+    """An element in or of a comment, related-news, share or tag region (a reader's comment is an
+    <article> too)."""
+    for node in (el, *el.iterancestors()):
+        marker = node.get("class")
+        if marker and _ends_article(marker):
+            return True
+    return False
+
+
 def _joined(pieces: list) -> str:
     """The pieces' text as one string, a space put between two pieces (two elements) where one
     ends and the next begins with a digit: spans printed apart by the stylesheet
@@ -518,6 +540,19 @@ class _Flattener:
         folded = text.lower() if text.isascii() else text.casefold()
         return self.headline_word in folded and self.headline in " ".join(folded.split())
 
+    def _holds_the_content(self, el, text: str) -> bool:
+        """Whether a region that looks like chrome holds the page's content in an odd template:
+        most of the page's text, and no <article> beside it (not a reader's comment) holds an
+        article's text (a long sidebar beside a short article is still a sidebar)."""
+        if len(text) <= _CONTENT_SHARE * self.total_text:
+            return False
+        for article in el.getroottree().iter("article"):
+            if holds(el, article) or holds(article, el) or _in_comments(article):
+                continue
+            if len(text_of(article)) >= _ARTICLE_BESIDE_TEXT:
+                return False
+        return True
+
     def _wraps_the_page(self, el) -> bool:
         """A block holding most of the page's text (a template's ``<div class="center"
         align="center">`` around the whole layout): its alignment places the layout, and the
@@ -577,10 +612,11 @@ class _Flattener:
         elif traits.tag_box:
             self.tag_boxes.append((el, len(self.lines)))
         role = (el.get("role") or el.get("data-role")) if region and ("role" in keys or "data-role" in keys) else None
-        if self.skip_chrome and (traits.chrome and (is_block or traits.today) or tag in CHROME_TAGS or tag == "header"
+        chrome_class = traits.chrome and not (traits.widget and ctx[3])
+        if self.skip_chrome and (chrome_class and (is_block or traits.today) or tag in CHROME_TAGS or tag == "header"
                                  or role in CHROME_ROLES) and _is_chrome_element(el, traits, role):
             text = text_of(el)
-            if len(text) <= 0.5 * self.total_text and not _is_view_counter(text) \
+            if not self._holds_the_content(el, text) and not _is_view_counter(text) \
                     and not _is_article_meta_box(text, ctx[3] or _follows_heading(el)) and not _is_photo_gallery(el, text, marker) \
                     and not self._holds_headline(text):
                 self.flush(block, ctx)

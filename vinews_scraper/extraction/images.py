@@ -137,10 +137,14 @@ def _caption_cell_below(image: Line):
     return candidate
 
 
-def _is_caption_above(line: Line) -> bool:
-    """A caption some templates print above their image: only one its markup calls a caption."""
-    return line.image is None and not line.barrier and 0 < len(line.text) <= _CAPTION_MAX \
-        and is_caption_marked(line, depth=2)
+def _is_caption_above(line: Line, image: Line) -> bool:
+    """A caption some templates print above their image: only one its markup calls a caption,
+    and not one of a <figure> the image is not in (a video's figcaption above a photo)."""
+    if line.image is not None or line.barrier or not 0 < len(line.text) <= _CAPTION_MAX \
+            or not is_caption_marked(line, depth=2):
+        return False
+    figure = _nearest(line, "figure")
+    return figure is None or figure in image.ancestors
 
 
 def collect_images(lines: list[Line], start: int, end: int, base_url: str):
@@ -182,7 +186,7 @@ def collect_images(lines: list[Line], start: int, end: int, base_url: str):
                 caption = candidate.text
                 consumed.add(j)
             break
-        if caption is None and i > start and i - 1 not in consumed and _is_caption_above(lines[i - 1]):
+        if caption is None and i > start and i - 1 not in consumed and _is_caption_above(lines[i - 1], line):
             caption = lines[i - 1].text
             consumed.add(i - 1)
         images.append({"src": src, "alt": alt, "caption": caption})
