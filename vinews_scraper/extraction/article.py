@@ -822,8 +822,9 @@ def _date_candidates(meta_lines: dict[int, _MetaLine], anchor: int | None, lines
         if dated_tables and not labelled \
                 and any(el in dated_tables for el in ml.line.ancestors):
             continue
-        if not labelled and _beside_site_links(ml.line):
-            continue
+        if not labelled and (_beside_site_links(ml.line) or _in_linked_list_item(ml.line)
+                             or _beside_site_name(lines, index, anchor)):
+            continue  # today's date in the top bar or masthead; a teaser's date under its linked headline
         score = 0.0
         if anchor is not None:
             distance = index - anchor
@@ -883,6 +884,24 @@ def _site_links_on(line: Line) -> list[str]:
     """The texts of the line's links to the site's login, contact, map or language pages."""
     texts = (clean_text(text_of(a)) for a in line.element.iter("a"))
     return [text for text in texts if _norm(text) in SITE_LINKS and text in line.text]
+
+
+_SITE_NAME_MAX = 120
+_MASTHEAD_LINES = 3  # lines back from a date to the site's name in the same box
+_MASTHEAD_DEPTH = 3  # levels up from the date's block to the box they share
+
+
+def _beside_site_name(lines: list[Line], index: int, anchor: int | None) -> bool:
+    """Whether the date stands in one small box with the site's name ("UBND HUYỆN ĐỊNH HÓA -
+    CỔNG THÔNG TIN ĐIỆN TỬ" in a cell of the masthead's row, the date in the next), the title not
+    between them: today's date, or a print view's."""
+    near = lines[index].ancestors[-_MASTHEAD_DEPTH:]
+    first = max(0, index - _MASTHEAD_LINES, anchor + 1 if anchor is not None and anchor < index else 0)
+    for line in lines[first:index]:
+        if len(line.text) <= _SITE_NAME_MAX and _SITE_HEADER.search(line.text) \
+                and any(el in line.ancestors for el in near):
+            return True
+    return False
 
 
 def _beside_site_links(line: Line) -> bool:
@@ -952,8 +971,8 @@ def _author_near_title(lines: list[Line], title_index: int, meta_lines) -> tuple
         if name:
             return name, line.index
     for line in lines[max(0, title_index - 3):title_index + 8]:
-        if line.image is not None or line.barrier or not looks_like_name(line.text):
-            continue
+        if line.image is not None or line.barrier or line.index == title_index or not looks_like_name(line.text):
+            continue  # (a short headline reads like a name: "Dòng Xà No")
         for el in line.ancestors[-3:]:
             marker = el.get("class") or el.get("id") or ""
             if el.tag == "address" or (_AUTHOR_CLASS.search(marker) and not _NOT_AUTHOR_CLASS.search(marker)):

@@ -19,7 +19,7 @@ from lxml.cssselect import CSSSelector
 
 from .cues import (AUTHOR_LABELS, CAPTION_CLASS, CHROME_CLASS_FRAGMENTS, CHROME_CLASS_WORDS, CHROME_HEADER_TOKENS, CHROME_ROLES,
                    CHROME_TAGS, COMMENT_FORM_WORDS, CONTENT_CLASS_WORDS, CONTINUE_READING, END_OF_ARTICLE_WORDS,
-                   SOURCE_LABELS)
+                   SOURCE_LABELS, VIEW_LABELS)
 from .dates import find_dates
 from .text import clean_text
 from .views import find_view_count
@@ -37,6 +37,8 @@ _CRUMB_MARKER = re.compile(
     r"(?i)bread|crumb|duong-?dan|cat-?links|categor|chuyen-?muc|rootline|pathway|sitemap-?path|(^|\s)sitemap(\s|$)"
     r"|(^|\s)(path|navpath|vi-?tri)(\s|$)")  # Mambo's "pathway", ASP.NET's SiteMapPath
 _CRUMB_HINT = re.compile("bread|crumb|duong|cat|chuyen|path|vi-tri|vitri|rootline|sitemap")  # cheap test before _CRUMB_MARKER
+# A sidebar's or menu's list of every category ("widget categorylist", "menu-danh-muc"): not a path.
+_CATEGORY_LIST = re.compile(r"widget|sidebar|menu|categorylist|catlist|(?:^|[\s_-])list(?:$|[\s_-])")
 _RELATED_LIST = re.compile(r"cung-?chuyen-?muc|cung-?danh-?muc|same-?categor|lien-?quan|related|tin-?khac")  # "tin-cung-chuyen-muc": not a path
 _TAG_BOX = re.compile(r"(?i)primary-tag|post-tag|article-tag|entry-tag|(^|\s)tags?(\s|$)")
 _CATEGORY_BOX = re.compile(r"(?i)\s*(chuyên mục|danh mục|categories|category)\s*:")
@@ -255,9 +257,10 @@ class MarkerTraits(NamedTuple):
     caption: bool  # an image's caption ("wp-caption-text", "chu-thich")
     unseen: bool  # text for screen readers only ("sr-only", "hide-accessible"), never shown on the page
     widget: bool  # chrome only by the word "widget": a page builder's block, the article's own inside an <article>
+    eye: bool  # an eye icon ("fa fa-eye", "bi-eye", "glyphicon-eye-open"): the view count's label
 
 
-_NO_TRAITS = MarkerTraits(False, False, False, False, False, False, False, False, False, False, False)
+_NO_TRAITS = MarkerTraits(False, False, False, False, False, False, False, False, False, False, False, False)
 
 
 def _is_photo_gallery(el: etree._Element, text: str, marker: str | None) -> bool:
@@ -299,6 +302,11 @@ _traits_cache: dict[str, MarkerTraits] = {}
 
 
 _WIDGET_WORD = re.compile(r"widgets?")
+_LETTER = re.compile(r"[^\W\d_]")
+_EYE_ICON = re.compile(r"(?:^|[\s_-])eye(?:$|[\s_-])")
+_VIEW_LABEL_SET = frozenset(VIEW_LABELS)
+_BARE_COUNT = re.compile(r"[^\w]*\d[\d.,]*\s*[KkMm]?(?![^\W\d_])")  # a glyph or two, then "1.457", "1,5K"
+_VIEWS_WORD = "Lượt xem: "  # what an eye icon before a count says (the colon: the count follows)
 
 
 def _marker_traits(marker: str) -> MarkerTraits:
@@ -317,7 +325,8 @@ def _read_marker_traits(marker: str) -> MarkerTraits:
     lowered = marker.lower()
     return MarkerTraits(
         chrome=is_chrome_marker(marker),
-        crumbs=bool(_CRUMB_HINT.search(lowered) and _CRUMB_MARKER.search(marker) and not _RELATED_LIST.search(lowered)),
+        crumbs=bool(_CRUMB_HINT.search(lowered) and _CRUMB_MARKER.search(marker) and not _RELATED_LIST.search(lowered)
+                    and ("bread" in lowered or "crumb" in lowered or not _CATEGORY_LIST.search(lowered))),
         tag_box="tag" in lowered and bool(_TAG_BOX.search(marker)),
         centered="center" in lowered and bool(_CENTER_CLASS.search(marker)),
         italic="italic" in lowered and bool(_ITALIC_CLASS.search(marker)),
@@ -328,6 +337,7 @@ def _read_marker_traits(marker: str) -> MarkerTraits:
         unseen=("only" in lowered or "hid" in lowered or "invisible" in lowered or "screen" in lowered)
         and bool(_SCREEN_READER_ONLY.search(lowered)),
         widget="widget" in lowered and not is_chrome_marker(_WIDGET_WORD.sub(" ", lowered)),
+        eye="eye" in lowered and bool(_EYE_ICON.search(lowered)),
     )
 
 
@@ -426,6 +436,27 @@ def _marks_article(el: etree._Element) -> bool:
         return True
     itemtype = el.get("itemtype")
     return bool(itemtype) and "Article" in itemtype
+
+
+def _icon_label(el: etree._Element, traits: MarkerTraits) -> str | None:
+    """The words an icon stands for before a bare count ("1.457", no label printed): an eye
+    icon's, or a view label in the element's tooltip (``<span title="Lượt xem">`` around an
+    icon-font glyph and the number), read as a screen reader would."""
+    own = text_of(el)
+    if _LETTER.search(own):
+        return None
+    ahead = own if any(ch.isdigit() for ch in own) else (el.tail or "")
+    if not ahead.strip():
+        following = el.getnext()
+        ahead = text_of(following) if following is not None else ""
+    if not _BARE_COUNT.match(ahead):
+        return None
+    if traits.eye:
+        return _VIEWS_WORD
+    tooltip = el.get("title") or el.get("aria-label")
+    if tooltip and clean_text(tooltip).casefold().strip(" :") in _VIEW_LABEL_SET:
+        return clean_text(tooltip).rstrip(" :") + ": "
+    return None
 
 
 def _is_article_meta_box(text: str, of_article: bool) -> bool:
@@ -674,6 +705,10 @@ class _Flattener:
             bold = True
         if not is_block and "itemtype" in keys and not ctx[3] and _marks_article(el):  # an inline element typed as Article
             ctx = (*ctx[:3], True, ctx[4])
+        if not is_block and (traits.eye or "title" in keys or "aria-label" in keys) and tag != "a":
+            label = _icon_label(el, traits)
+            if label:
+                self.pieces.append((label, link, italic, bold))
         # Each read of .text or .tail builds a new string: read once. Whitespace that would
         # start a line is dropped here rather than cleaned away at the flush.
         text = el.text

@@ -59,9 +59,16 @@ def is_article_image(img, src: str) -> bool:
 
 def _in_text_link(img) -> bool:
     """The image shares a link with text: the icon of "Theo dõi … trên Google News" or the
-    thumbnail of a linked headline, never an article photo (whose link, if any, is the photo)."""
+    thumbnail of a linked headline (in the headline's link, or in a link of its own to the same
+    page beside it), never an article photo (whose link, if any, is the photo)."""
     link = next((el for el in islice(img.iterancestors(), 2) if el.tag == "a"), None)  # <a><picture><img>
-    return link is not None and bool(text_of(link).strip())
+    if link is None:
+        return False
+    if text_of(link).strip():
+        return True
+    href, parent = link.get("href"), link.getparent()
+    return bool(href) and parent is not None and any(
+        a is not link and a.get("href") == href and text_of(a).strip() for a in parent.iterchildren("a"))
 
 
 def is_caption_marked(line: Line, depth: int = 4) -> bool:
