@@ -7,6 +7,9 @@ noisy pass does not decide the figures.
 
     .venv/bin/python benchmarks/parse_throughput.py [--pages all|benchmark|corpus|replica]
 
+vinews runs its extraction package as scripts/setup leaves it: compiled with Cython when a C
+compiler was there (``VINEWS_PURE_PYTHON=1`` runs the same code from source); the header says which.
+
 What each column times, per page:
 
 * lxml: ``lxml.html.document_fromstring(text)`` of the page already decoded to ``str`` by vinews'
@@ -278,7 +281,18 @@ def machine_lines() -> list[str]:
         f"load average {load} (1, 5, 15 min; this run included)",
         f"python:   {platform.python_implementation()} {platform.python_version()}",
         f"packages: vinews {metadata.version('vinews')} ({vinews_revision()}), {versions} (libxml2 {libxml2})",
+        f"vinews:   {extraction_build()}",
     ]
+
+
+def extraction_build() -> str:
+    """Whether the extraction modules ran compiled (scripts/compile_extraction.py) or as source."""
+    modules = [module for name, module in sys.modules.items()
+               if name.startswith("vinews_scraper.extraction.") and getattr(module, "__file__", None)]
+    compiled = sum(1 for module in modules if not module.__file__.endswith(".py"))
+    if not compiled:
+        return f"extraction as Python source ({len(modules)} modules)"
+    return f"extraction compiled with Cython ({compiled} of {len(modules)} modules)"
 
 
 def megabytes(pages: list[Page]) -> float:

@@ -459,6 +459,11 @@ def _icon_label(el: etree._Element, traits: MarkerTraits) -> str | None:
     return None
 
 
+def _inside_article(el: etree._Element) -> bool:
+    """Whether an ancestor of ``el`` is an <article> or a schema.org Article."""
+    return any(_marks_article(anc) for anc in el.iterancestors())
+
+
 def _is_article_meta_box(text: str, of_article: bool) -> bool:
     """A small region of the article itself (``of_article``: inside <article> or a schema.org
     Article, or right under a heading) holding its labelled date, view count or byline: a
@@ -595,7 +600,7 @@ class _Flattener:
         """Collect the lines under ``start`` in reading order. A loop over a stack of open
         elements, not recursion: libxml2 reads pages nested up to 2,048 levels deep, beyond
         Python's recursion limit."""
-        in_article = any(_marks_article(anc) for anc in start.iterancestors())
+        in_article = _inside_article(start)
         frame = self._enter(start, start, (None, 0, (), in_article, None), False, False, False)
         stack = [frame] if frame is not None and frame[7] is not None else []
         while stack:
