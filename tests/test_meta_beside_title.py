@@ -68,3 +68,47 @@ def test_a_headline_that_reads_like_a_name_is_not_the_author():
         b'<div class="main">', b'<article class="serendipity_entry serendipity_entry_author_BBT">')  # s9y's entry class
     item = extract_article(page, URL)
     assert (item["title"], item["author"]) == ("Dòng Xà No", "Phan Ngọc Diễm")
+
+
+def test_a_view_count_in_the_entry_footers_stats_is_read():
+    footer = ('<div class="entry-footer"><div class="stats"><span class="view-count">1.046 lượt xem</span> '
+              '<span class="comments"><a href="#binh-luan">0 bình luận</a></span></div>'
+              '<div class="entry-tags">Thẻ: <a href="/tag/kenh">nạo vét kênh</a>, <a href="/tag/moi-truong">môi trường'
+              '</a></div><ul class="social-bookmarks"><li><a href="/share/fb">Chia sẻ Facebook</a></li>'
+              '<li><a href="/share/zalo">Chia sẻ Zalo</a></li></ul></div>')  # more than a counter box
+    item = extract_article(_page("", "Ngày đăng 14/03/2025 08:30", text=TEXT + footer), URL)
+    assert (item["view_count"], item["body"]) == (1046, "\n\n".join(PARAGRAPHS))
+
+
+@pytest.mark.parametrize("photo", [
+    '<article><div class="post-thumbnail"><img src="/uploads/tuyen-duong-hoa.jpg" alt=""></div>',
+    f'<div class="item"><div class="pos-media"><img src="/uploads/tuyen-duong-hoa.jpg" alt="{TITLE}"></div>',
+])
+def test_a_bare_photo_over_the_title_in_its_box_is_the_lead_image_and_the_title_not_its_caption(photo):
+    alt = TITLE if "pos-media" in photo else None
+    page = _page("", "Ngày đăng: 12/04/2025").replace(b'<div class="main">', photo.encode("utf-8"))
+    item = extract_article(page, URL)
+    assert item["images"] == [{"src": "https://xa-moi.example.gov.vn/uploads/tuyen-duong-hoa.jpg", "alt": alt,
+                               "caption": None}]
+    assert item["title"] == TITLE
+
+
+def test_a_teaser_cards_thumbnail_is_not_an_article_image():
+    card = ('<div class="card teaser-card"><a href="tin-2.html"><img src="/anh/hoi-thao-400x267.jpg" alt="Hội thảo">'
+            '</a><h6 class="card-title"><a href="tin-2.html">Tân Lập 1 hội thảo kỹ thuật trồng khóm</a></h6>'
+            '<p class="card-date">02/09/2026</p></div>')
+    item = extract_article(_page("", "Ngày đăng: 05/09/2026", aside=card), URL)
+    assert (item["images"], item["published"]) == ([], "2026-09-05")
+
+
+def test_a_breadcrumb_in_the_entry_footer_under_the_text_names_the_category():
+    footer = ('<div class="asset-footer"><div class="entry-breadcrumb"><a href="/">Trang chủ</a> » '
+              '<a href="/tin-tuc/">Tin tức</a> » <a href="/tin-tuc/do-thi/">Đô thị - Giao thông</a></div>'
+              '<div class="entry-tools"><a href="javascript:window.print()">In bài</a></div></div>')
+    assert extract_article(_page("", "12/09/2026 10:05", text=TEXT + footer), URL)["category"] == "Đô thị - Giao thông"
+
+
+def test_a_related_list_classed_like_a_category_is_not_the_breadcrumb():
+    related = ('<div class="uk-card category-news"><h3 class="uk-card-title category-title">Tin cùng chuyên mục</h3>'
+               '<ul><li><a href="/tin-2">Đoàn phường ra quân chiến dịch hè</a> (27/06/2026)</li></ul></div>')
+    assert extract_article(_page("", "Ngày đăng: 02/07/2026", end=related), URL)["category"] is None

@@ -1036,13 +1036,29 @@ def _in_linked_list_item(line: Line) -> bool:
 def _lead_image_over_title(lines: list[Line], title_index: int) -> int:
     """Where the article's images begin: at a photo set right over the title with its marked
     caption (a <figcaption>, a caption class) between them, as templates that put the lead image
-    above the headline print it; else after the title (a bare image there is the header's
-    banner)."""
+    above the headline print it, or with none in the title's own box (a WordPress post
+    thumbnail); else after the title (a bare image further out is the header's banner)."""
     k = title_index - 2
     if k >= 0 and lines[k + 1].image is None and is_caption_marked(lines[k + 1]) \
             and lines[k].image is not None and not lines[k].barrier and _opens_itself(lines[k].image):
         return k
+    k = title_index - 1
+    if k >= 0 and lines[k].image is not None and not lines[k].barrier and _opens_itself(lines[k].image) \
+            and _is_lead_photo(lines[k], lines[title_index]):
+        return k
     return title_index + 1
+
+
+def _is_lead_photo(image: Line, title: Line) -> bool:
+    """A bare photo right over the title that is the article's: in the title's own <article>
+    box (a WordPress post thumbnail), or named by the headline itself (its alt text)."""
+    alt = image.image.get("alt")
+    if alt and clean_text(alt).casefold() == title.text.casefold():
+        return True
+    return any(el.tag == "article" and el in image.ancestors for el in title.ancestors[-_LEAD_BOX_LEVELS:-1])
+
+
+_LEAD_BOX_LEVELS = 3  # the title's block, its parent and grandparent: the article's header or item box
 
 
 def _first_prose(lines: list[Line], anchor: int) -> int:
@@ -1199,10 +1215,10 @@ _RESUME_LOOKAHEAD = 3  # lines after a box: photos, then the paragraph that show
 
 
 def extract_body(lines: list[Line], start: int, end: int, skip: set[int], title: str | None,
-                 base_url: str, meta_lines, image_start: int) -> _Body:
+                 base_url: str, meta_lines, image_start: int, title_index: int | None = None) -> _Body:
     """Paragraphs, images, byline and source of lines[start:end] (images from ``image_start``:
-    a lead image may stand between the title and the text block)."""
-    images, consumed = collect_images(lines, min(image_start, start), end, base_url)
+    a lead image may stand between the title and the text block, or over the title's line)."""
+    images, consumed = collect_images(lines, min(image_start, start), end, base_url, title_index)
     kept: list[Line] = []
     folded_title = (title or "").casefold()
     for i in range(start, end):
@@ -1597,8 +1613,8 @@ def _is_menu(line: Line) -> bool:
 
 def _breadcrumb(crumbs, title: str | None) -> str | None:
     for el in crumbs:
-        if len(text_of(el)) > 400:
-            continue
+        if len(text_of(el)) > 400 or is_terminator(_first_text(el)):
+            continue  # (a related list classed like a category: "Tin cùng chuyên mục" in "category-news")
         items = [clean_text(text_of(a)) for a in el.iter("a", "li", "span")
                  if len(a) == 0 or a.tag == "a"]
         items = [_category_label(t) or t for t in items if _ALPHANUMERIC.search(t)]  # not a separator ("»", "|", "::")
@@ -1610,6 +1626,11 @@ def _breadcrumb(crumbs, title: str | None) -> str | None:
         if items and len(items[-1]) <= 80:
             return items[-1]
     return None
+
+
+def _first_text(el) -> str:
+    """The first piece of text inside ``el`` (a box's heading)."""
+    return next((clean_text(text) for text in el.itertext() if text.strip()), "")
 
 
 _URL_STARTS = ("http://", "https://", "www.")  # "Đường dẫn bài viết: https://…": the page's address, not a path
@@ -1739,7 +1760,7 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool,
         if byline_index is not None:
             skip.add(byline_index)
     body = extract_body(lines, start, end, skip | between_blocks, title, meta.base_url, meta_lines,
-                        image_start)
+                        image_start, title_index)
     author, source = meta_author or body.author, body.source or cells_source
     trailing = body.trailing_dates + _dates_after_container(lines, end, meta_lines, meta.base_url)
     if published is None and trailing:  # the meta line under the text (a lone update date is the publish date)

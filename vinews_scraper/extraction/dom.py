@@ -411,6 +411,30 @@ def _ends_article(marker: str) -> bool:
     return not END_OF_ARTICLE_WORDS.isdisjoint(words)
 
 
+_COUNTER_REGION_MAX = 600  # characters: an entry footer's stats, tags and share links
+
+
+def _names_the_entry(marker: str) -> bool:
+    """A class naming a part of the article itself ("entry-footer", "article-footer"), chrome by
+    its other word: the article's own footer, whose stats hold its view count."""
+    return any(not CONTENT_CLASS_WORDS.isdisjoint(_CLASS_WORD_SPLIT.split(token)) for token in marker.lower().split())
+
+
+def _view_counters_inside(region: etree._Element, ctx) -> list[Line]:
+    """The view-count boxes of a skipped region, as lines ("1.046 lượt xem" in the stats of a
+    Liferay blog entry's footer, beside its comment count, tags and share links): the innermost
+    elements whose text is a view count and nothing much else."""
+    found = []
+    for el in region.iterdescendants():
+        if not isinstance(el.tag, str) or el.tag == "a":
+            continue
+        text = clean_text(text_of(el))
+        if _is_view_counter(text) and not any(isinstance(child.tag, str) and _is_view_counter(clean_text(text_of(child)))
+                                              for child in el):
+            found.append(Line(text=text, element=el, ancestors=ctx[2] + (region,), caption_at=ctx[4]))
+    return found
+
+
 def _is_view_counter(text: str) -> bool:
     """A small "counter" box that shows the article's own view count (Drupal statistics_counter)."""
     return len(text) <= 80 and find_view_count(text) is not None
@@ -662,6 +686,11 @@ class _Flattener:
                     self.crumbs.extend(_category_box(el))
                 elif tag == "aside" and _short_label(text):
                     self.tag_boxes.append((el, len(self.lines)))
+                elif marker and len(text) <= _COUNTER_REGION_MAX and "footer" in marker.lower():
+                    self.crumbs.extend(_crumbs_inside(el))  # an entry's footer: a breadcrumb under the text
+                if marker and len(text) <= _COUNTER_REGION_MAX and _names_the_entry(marker) \
+                        and not _ends_article(marker) and find_view_count(text) is not None:
+                    self.lines.extend(_view_counters_inside(el, ctx))
                 if len(text) >= _BARRIER_MIN_TEXT and ((marker and _ends_article(marker)) or (
                         tag == "form" and any(w in text.lower() for w in COMMENT_FORM_WORDS))):
                     self.lines.append(Line(text="", element=el, barrier=True, ancestors=ctx[2], caption_at=ctx[4]))

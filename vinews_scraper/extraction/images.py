@@ -59,16 +59,37 @@ def is_article_image(img, src: str) -> bool:
 
 def _in_text_link(img) -> bool:
     """The image shares a link with text: the icon of "Theo dõi … trên Google News" or the
-    thumbnail of a linked headline (in the headline's link, or in a link of its own to the same
-    page beside it), never an article photo (whose link, if any, is the photo)."""
+    thumbnail of a linked headline (in the headline's link, in a link of its own to the same page
+    beside it, or to the page a heading's link in the same small box opens: a teaser card), never
+    an article photo (whose link, if any, is the photo)."""
     link = next((el for el in islice(img.iterancestors(), 2) if el.tag == "a"), None)  # <a><picture><img>
     if link is None:
         return False
     if text_of(link).strip():
         return True
-    href, parent = link.get("href"), link.getparent()
-    return bool(href) and parent is not None and any(
-        a is not link and a.get("href") == href and text_of(a).strip() for a in parent.iterchildren("a"))
+    href = link.get("href")
+    if not href:
+        return False
+    parent = link.getparent()
+    if parent is not None and any(a is not link and a.get("href") == href and text_of(a).strip()
+                                  for a in parent.iterchildren("a")):
+        return True
+    for box in islice(link.iterancestors(), _TEASER_BOX_LEVELS):  # a teaser card: the photo's link, the headline's
+        if any(a.get("href") == href and _is_headline_link(a) for a in box.iter("a")):
+            return True
+    return False
+
+
+def _is_headline_link(a) -> bool:
+    """A link with text that is a heading's ("<h6 class="card-title"><a>…</a></h6>")."""
+    holder = a.getparent()
+    return holder is not None and holder.tag in _HEADINGS and bool(text_of(a).strip())
+
+
+_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+
+
+_TEASER_BOX_LEVELS = 2
 
 
 def is_caption_marked(line: Line, depth: int = 4) -> bool:
@@ -154,8 +175,10 @@ def _is_caption_above(line: Line, image: Line) -> bool:
     return figure is None or figure in image.ancestors
 
 
-def collect_images(lines: list[Line], start: int, end: int, base_url: str):
-    """Images in lines[start:end] as item dicts, and the indices of caption/file-name lines."""
+def collect_images(lines: list[Line], start: int, end: int, base_url: str, title_index: int | None = None):
+    """Images in lines[start:end] as item dicts, and the indices of caption/file-name lines. The
+    headline's line (``title_index``), right under a lead photo set over it, is never that
+    photo's caption."""
     images: list[dict] = []
     consumed: set[int] = set()
     seen: set[str] = set()
@@ -183,6 +206,8 @@ def collect_images(lines: list[Line], start: int, end: int, base_url: str):
                 if image_src(candidate.image, base_url) is None:
                     j += 1
                     continue
+                break
+            if j == title_index:
                 break
             if is_file_name(candidate.text):
                 consumed.add(j)
