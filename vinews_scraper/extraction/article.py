@@ -1215,7 +1215,7 @@ _RESUME_LOOKAHEAD = 3  # lines after a box: photos, then the paragraph that show
 
 
 def extract_body(lines: list[Line], start: int, end: int, skip: set[int], title: str | None,
-                 base_url: str, meta_lines, image_start: int, title_index: int | None = None) -> _Body:
+                 base_url: str, meta_lines, image_start: int, title_index: int | None) -> _Body:
     """Paragraphs, images, byline and source of lines[start:end] (images from ``image_start``:
     a lead image may stand between the title and the text block, or over the title's line)."""
     images, consumed = collect_images(lines, min(image_start, start), end, base_url, title_index)

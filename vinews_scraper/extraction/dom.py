@@ -354,8 +354,6 @@ def _is_skip_link(el: etree._Element, marker: str | None) -> bool:
     return len(el) == 0 and bool(el.text) and len(el.text) <= 60 and _SKIP_LINK_TEXT.match(el.text) is not None
 
 
-
-
 def _crumbs_inside(el: etree._Element) -> list:
     """The elements inside ``el`` whose class, id or aria-label says breadcrumb (a Python walk:
     libxml2's XPath with ``contains()`` tests took twice as long), after a look at the serialized

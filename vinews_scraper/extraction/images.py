@@ -87,8 +87,6 @@ def _is_headline_link(a) -> bool:
 
 
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
-
-
 _TEASER_BOX_LEVELS = 2
 
 
