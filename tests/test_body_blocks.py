@@ -227,3 +227,16 @@ def test_running_text_in_a_block_between_twin_blocks_is_kept():
     page = _page('<div class="neos-contentcollection">' + text_block.format(_paragraphs(PARAGRAPHS[:1])) + with_image
                  + text_block.format(_paragraphs(PARAGRAPHS[2:])) + "</div>" + SIDEBAR)
     assert extract_article(page, URL)["body"] == "\n\n".join(PARAGRAPHS)
+
+
+def test_page_builder_blocks_with_instance_ids_a_headline_block_and_a_figure_classed_tag_all_join():
+    def component(n, items):
+        return (f'<div class="coh-container ssa-component ssa-component-instance-c1d2e3f{n}">'
+                f'<div class="coh-wysiwyg">{_paragraphs(items)}</div></div>')
+    headline = '<div class="coh-container coh-style-heading-block"><h3 class="coh-heading">Ưu tiên liên kết tiêu thụ</h3></div>'
+    photo = '<figure class="brxe-image tag"><img src="/anh/hoi-nghi.jpg" alt="Hội nghị"></figure>'
+    page = _page("<article>" + component(1, PARAGRAPHS[:2]) + photo + headline + component(2, PARAGRAPHS[2:])
+                 + "</article>" + SIDEBAR)
+    item = extract_article(page, URL)
+    assert item["body"] == "\n\n".join([*PARAGRAPHS[:2], "Ưu tiên liên kết tiêu thụ", *PARAGRAPHS[2:]])
+    assert [image["src"] for image in item["images"]] == ["https://xa-moi.example.gov.vn/anh/hoi-nghi.jpg"]

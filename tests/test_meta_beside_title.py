@@ -112,3 +112,13 @@ def test_a_related_list_classed_like_a_category_is_not_the_breadcrumb():
     related = ('<div class="uk-card category-news"><h3 class="uk-card-title category-title">Tin cùng chuyên mục</h3>'
                '<ul><li><a href="/tin-2">Đoàn phường ra quân chiến dịch hè</a> (27/06/2026)</li></ul></div>')
     assert extract_article(_page("", "Ngày đăng: 02/07/2026", end=related), URL)["category"] is None
+
+
+def test_a_lead_photo_and_its_caption_over_the_date_and_title_are_the_articles():
+    hero = ('<figure><img src="/storage/ruoc-nuoc.jpg" alt="Đoàn rước kiệu"><figcaption>Đoàn rước kiệu ra bến sông '
+            'lấy nước trong ngày hội</figcaption></figure><div class="post-date">02/07/2025</div>')
+    page = _page("", "1.204 lượt xem").replace(b'<div class="main">', b'<div class="main">' + hero.encode("utf-8"))
+    item = extract_article(page, URL)
+    assert item["images"] == [{"src": "https://xa-moi.example.gov.vn/storage/ruoc-nuoc.jpg", "alt": "Đoàn rước kiệu",
+                               "caption": "Đoàn rước kiệu ra bến sông lấy nước trong ngày hội"}]
+    assert (item["published"], item["view_count"], item["body"]) == ("2025-07-02", 1204, "\n\n".join(PARAGRAPHS))

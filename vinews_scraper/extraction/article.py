@@ -735,8 +735,17 @@ def _twins(node, parent) -> list:
     if not names:
         return []
     if _LAYOUT_CLASS.search(names[0]):
-        return [el for el in parent if el.tag == node.tag and el.get("class") == cls]
+        shared = _shared_classes(cls)
+        return [el for el in parent if el.tag == node.tag and _shared_classes(el.get("class") or "") == shared]
     return [el for el in parent if el.tag == node.tag and (el.get("class") or "").split()[:1] == names[:1]]
+
+
+_INSTANCE_ID = re.compile(r"\d{3,}|[0-9a-f]{8,}")  # "ssa-component-instance-c1d2e3f4", "block-7315"
+
+
+def _shared_classes(cls: str) -> str:
+    """A class list without the names that identify one instance (a page builder's component id)."""
+    return " ".join(name for name in cls.split() if not _INSTANCE_ID.search(name))
 
 
 def _shaped_like(block, container):
@@ -781,6 +790,12 @@ def _is_running_text(line: Line) -> bool:
     """A paragraph of prose: long enough, ending like a sentence, not links or a barrier."""
     return len(line.text) >= 60 and not line.barrier and line.link_density < 0.3 \
         and _ends_like_sentence(line.text)
+
+
+def _is_article_part(line: Line) -> bool:
+    """Running text, or a subheading that neither ends the article nor is furniture."""
+    return _is_running_text(line) or (line.heading > 1 and not line.link_chars and not is_terminator(line.text)
+                                      and not is_furniture(line.text))
 
 
 def _is_loose_text(line: Line) -> bool:
@@ -1033,12 +1048,15 @@ def _in_linked_list_item(line: Line) -> bool:
     return any(el.tag == "li" and any(a.get("href") for a in el.iter("a")) for el in line.ancestors[-3:])
 
 
-def _lead_image_over_title(lines: list[Line], title_index: int) -> int:
+def _lead_image_over_title(lines: list[Line], title_index: int, meta_lines) -> int:
     """Where the article's images begin: at a photo set right over the title with its marked
     caption (a <figcaption>, a caption class) between them, as templates that put the lead image
     above the headline print it, or with none in the title's own box (a WordPress post
     thumbnail); else after the title (a bare image further out is the header's banner)."""
-    k = title_index - 2
+    above = title_index - 1
+    while above > 0 and above in meta_lines and title_index - above <= _META_OVER_TITLE:
+        above -= 1  # the date printed between the photo's caption and the headline
+    k = above - 1
     if k >= 0 and lines[k + 1].image is None and is_caption_marked(lines[k + 1]) \
             and lines[k].image is not None and not lines[k].barrier and _opens_itself(lines[k].image):
         return k
@@ -1059,6 +1077,7 @@ def _is_lead_photo(image: Line, title: Line) -> bool:
 
 
 _LEAD_BOX_LEVELS = 3  # the title's block, its parent and grandparent: the article's header or item box
+_META_OVER_TITLE = 2  # date or view lines printed between a lead photo's caption and the headline
 
 
 def _first_prose(lines: list[Line], anchor: int) -> int:
@@ -1696,9 +1715,9 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool,
     blocks = _with_twin_siblings(container, lines) if container is not None else [root]
     inside = [line.index for line in lines if any(_inside(line, block) for block in blocks)]
     start, end = (inside[0], inside[-1] + 1) if inside else (0, len(lines))
-    # Ads and embeds between twin blocks; running text there is the article's (a text-with-image
-    # block between two text blocks, its class not theirs).
-    between_blocks = {i for i in set(range(start, end)).difference(inside) if not _is_running_text(lines[i])}
+    # Ads and embeds between twin blocks; running text and subheadings there are the article's (a
+    # text-with-image block, a page builder's headline block between two text blocks).
+    between_blocks = {i for i in set(range(start, end)).difference(inside) if not _is_article_part(lines[i])}
     while end < len(lines) and _is_loose_text(lines[end]):
         end += 1
     end = _text_after_gallery(lines, end, container)
@@ -1746,7 +1765,7 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool,
 
     image_start = title_index + 1 if title_index is not None and 0 < start - title_index <= 15 else start
     if title_index is not None:
-        image_start = min(image_start, _lead_image_over_title(lines, title_index))
+        image_start = min(image_start, _lead_image_over_title(lines, title_index, meta_lines))
     if view_count is None:
         view_count = _view_count_anywhere(meta_lines, anchor, lines, meta.base_url,
                                           {url for url in (meta.base_url, meta.canonical_url) if url})

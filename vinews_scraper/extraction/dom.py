@@ -223,7 +223,7 @@ def is_chrome_marker(marker: str) -> bool:
     return chrome and not content
 
 
-_NEVER_CHROME = frozenset(("html", "body", "main", "article"))
+_NEVER_CHROME = frozenset(("html", "body", "main", "article", "figure"))  # a <figure> is content: a photo, whatever its class
 # Tags of page regions: they carry landmark roles (role="banner", data-role="header") and a
 # breadcrumb's aria-label; paragraphs, cells and links do not.
 _REGION_TAGS = frozenset(("div", "section", "header", "footer", "nav", "aside", "ul", "ol"))
