@@ -122,3 +122,21 @@ def test_a_lead_photo_and_its_caption_over_the_date_and_title_are_the_articles()
     assert item["images"] == [{"src": "https://xa-moi.example.gov.vn/storage/ruoc-nuoc.jpg", "alt": "Đoàn rước kiệu",
                                "caption": "Đoàn rước kiệu ra bến sông lấy nước trong ngày hội"}]
     assert (item["published"], item["view_count"], item["body"]) == ("2025-07-02", 1204, "\n\n".join(PARAGRAPHS))
+
+
+def test_a_menu_row_ending_in_a_language_link_is_not_a_path():
+    menu = '<table><tr><td><a href="/">Trang chủ</a> :: <a href="/tin-tuc">Tin tức</a> :: <a href="/en">English</a></td></tr></table>'
+    assert extract_article(_page(menu, "Ngày đăng: 03/02/2026"), URL)["category"] is None
+
+
+def test_an_icon_image_in_a_view_tooltip_stays_in_the_meta_line():
+    views = '<span title="Lượt xem"><img alt="" src="/images/common/view.png"> 2.086</span>'
+    item = extract_article(_page("", f"10/10/2025 {views}"), URL)
+    assert (item["view_count"], item["images"]) == (2086, [])
+
+
+def test_an_update_line_after_the_text_labelled_lan_cap_nhat_cuoi_luc_is_the_modified_date():
+    text = TEXT + "<p>Lần cập nhật cuối lúc Thứ Hai, 20 Tháng 4 2026 10:05</p>"
+    item = extract_article(_page("", "Thứ Sáu, 17 Tháng 4 2026 08:12", text=text), URL)
+    assert (item["published"], item["modified"]) == ("2026-04-17T08:12:00+07:00", "2026-04-20T10:05:00+07:00")
+    assert item["body"] == "\n\n".join(PARAGRAPHS)

@@ -1588,6 +1588,8 @@ def _last_crumb(text: str, title: str | None = None) -> str | None:
     """The last part of a breadcrumb printed as one line ("Trang chủ / Tin nổi bật"), before the
     article's own title when the path ends in it."""
     parts = [p for p in CRUMB_SEPARATOR.split(text) if p and _norm(p) not in HOME_WORDS]
+    if any(_norm(part) in SITE_LINKS for part in parts):
+        return None  # a menu row ending in "English" or "Liên hệ", not a path
     if len(parts) > 1 and _is_title_crumb(parts[-1], title):
         parts.pop()
     return parts[-1] if parts and len(parts[-1]) <= 80 else None

@@ -13,7 +13,7 @@ PUBLISHED_LABELS = (
     "posted on", "posted", "published", "ngày",
 )
 MODIFIED_LABELS = (
-    "lần cập nhật cuối", "cập nhật cuối", "cập nhật vào ngày", "cập nhật lúc", "cập nhật ngày", "ngày cập nhật", "cập nhật lần cuối",
+    "lần cập nhật cuối lúc", "lần cập nhật cuối", "cập nhật cuối lúc", "cập nhật cuối", "cập nhật vào ngày", "cập nhật lúc", "cập nhật ngày", "ngày cập nhật", "cập nhật lần cuối",
     "cập nhật", "sửa đổi", "chỉnh sửa", "last updated", "updated", "modified",
 )
 

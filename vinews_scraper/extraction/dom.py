@@ -292,9 +292,14 @@ def declared_size(img: etree._Element) -> int | None:
 
 def _is_icon(img: etree._Element) -> bool:
     """An image whose declared width or height is icon-sized (a calendar or eye glyph before a
-    date or view count): it stays inside its line."""
+    date or view count), or one in the element a view tooltip labels (``<span title="Lượt
+    xem"><img src="view.png"> 2.086</span>``): it stays inside its line."""
     size = declared_size(img)
-    return size is not None and size <= _ICON_SIZE
+    if size is not None and size <= _ICON_SIZE:
+        return True
+    parent = img.getparent()
+    tooltip = parent.get("title") if parent is not None else None
+    return bool(tooltip) and clean_text(tooltip).casefold().strip(" :") in _VIEW_LABEL_SET
 
 
 _TRAITS_CACHE_SIZE = 8192
