@@ -24,8 +24,8 @@ from .cues import (AUTHOR_LABELS, BOX_TITLE_CLASS, CATEGORY_LABELS, CHROME_LINES
                    WEEKDAYS)
 from .dates import DateHit, find_dates, parse_machine_date
 from .decode import decode_html
-from .dom import (BLOCK_TAGS, CRUMB_SEPARATOR, HOME_WORDS, IMAGE_FILE_URL, NORM_STRIP, Line, flatten, holds,
-                  is_hidden, is_path_line, parse_html, remove_noise, select, text_of)
+from .dom import (BLOCK_TAGS, CRUMB_SEPARATOR, HOME_WORDS, IMAGE_FILE_URL, LETTER, NORM_STRIP, Line, flatten,
+                  holds, is_hidden, is_path_line, parse_html, remove_noise, select, text_of)
 from .errors import ExtractionError
 from .images import collect_attachments, collect_images, is_attachment_line, is_caption_marked
 from .metadata import PageMetadata, read_metadata
@@ -892,7 +892,7 @@ def _is_site_links_row(line: Line) -> bool:
     rest = line.text
     for link in _site_links_on(line):
         rest = rest.replace(link, " ", 1)
-    return rest != line.text and not _LETTER.search(rest)
+    return rest != line.text and not LETTER.search(rest)
 
 
 def _site_links_on(line: Line) -> list[str]:
@@ -1511,7 +1511,7 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
             if line.barrier or len(text) > 120 or _ends_like_sentence(text) or _SITE_HEADER.search(text) \
                     or _PAGER_LINK.search(text) \
                     or text.startswith(("http://", "https://", "www.")) or _is_menu(line) \
-                    or not _LETTER.search(text) or _COUNTER_HEADING.search(text) or _COUNTER_VALUE.search(text) \
+                    or not LETTER.search(text) or _COUNTER_HEADING.search(text) or _COUNTER_VALUE.search(text) \
                     or _links_away(line, meta.base_url) or _is_site_links_row(line):
                 break
             if _in_another_column(line.ancestors, title_line.ancestors):
@@ -1596,7 +1596,6 @@ def _last_crumb(text: str, title: str | None = None) -> str | None:
 
 
 _YOU_ARE_HERE = re.compile(r"(?i)\s*(?:bạn đang ở|vị trí|you are here)\s*[:：]\s*")
-_LETTER = re.compile(r"[^\W\d_]")
 _COUNTER_HEADING = re.compile(r"(?i)truy cập|online")  # "Thống kê truy cập": a sidebar's counter box
 _PAGER_LINK = re.compile(r"^\s*[«‹←]|[»›→]\s*$")  # "« Bài trước", "Bài sau »": a pager, not a heading
 _COUNTER_VALUE = re.compile(r"[:：]\s*\+?\d[\d .,()-]*$")  # "Tất cả: 1.045.332", "Đường dây nóng: 0293.3948 123"

@@ -299,7 +299,13 @@ def _is_icon(img: etree._Element) -> bool:
         return True
     parent = img.getparent()
     tooltip = parent.get("title") if parent is not None else None
-    return bool(tooltip) and clean_text(tooltip).casefold().strip(" :") in _VIEW_LABEL_SET
+    return bool(tooltip) and _view_label(tooltip) is not None
+
+
+def _view_label(tooltip: str) -> str | None:
+    """The tooltip as a view label ("Lượt xem"), without a trailing colon; None for other words."""
+    label = clean_text(tooltip)
+    return label.rstrip(" :") if label.casefold().strip(" :") in _VIEW_LABEL_SET else None
 
 
 _TRAITS_CACHE_SIZE = 8192
@@ -307,7 +313,7 @@ _traits_cache: dict[str, MarkerTraits] = {}
 
 
 _WIDGET_WORD = re.compile(r"widgets?")
-_LETTER = re.compile(r"[^\W\d_]")
+LETTER = re.compile(r"[^\W\d_]")  # a letter of any script
 _EYE_ICON = re.compile(r"(?:^|[\s_-])eye(?:$|[\s_-])")
 _VIEW_LABEL_SET = frozenset(VIEW_LABELS)
 _BARE_COUNT = re.compile(r"[^\w]*\d[\d.,]*\s*[KkMm]?(?![^\W\d_])")  # a glyph or two, then "1.457", "1,5K"
@@ -470,7 +476,7 @@ def _icon_label(el: etree._Element, traits: MarkerTraits) -> str | None:
     icon's, or a view label in the element's tooltip (``<span title="Lượt xem">`` around an
     icon-font glyph and the number), read as a screen reader would."""
     own = text_of(el)
-    if _LETTER.search(own):
+    if LETTER.search(own):
         return None
     ahead = own if any(ch.isdigit() for ch in own) else (el.tail or "")
     if not ahead.strip():
@@ -481,9 +487,8 @@ def _icon_label(el: etree._Element, traits: MarkerTraits) -> str | None:
     if traits.eye:
         return _VIEWS_WORD
     tooltip = el.get("title") or el.get("aria-label")
-    if tooltip and clean_text(tooltip).casefold().strip(" :") in _VIEW_LABEL_SET:
-        return clean_text(tooltip).rstrip(" :") + ": "
-    return None
+    label = _view_label(tooltip) if tooltip else None
+    return label + ": " if label is not None else None
 
 
 def _inside_article(el: etree._Element) -> bool:
