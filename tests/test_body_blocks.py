@@ -240,3 +240,16 @@ def test_page_builder_blocks_with_instance_ids_a_headline_block_and_a_figure_cla
     item = extract_article(page, URL)
     assert item["body"] == "\n\n".join([*PARAGRAPHS[:2], "Ưu tiên liên kết tiêu thụ", *PARAGRAPHS[2:]])
     assert [image["src"] for image in item["images"]] == ["https://xa-moi.example.gov.vn/anh/hoi-nghi.jpg"]
+
+
+def test_a_long_headline_does_not_draw_the_text_up_to_the_box_around_it():
+    title = "Huyện hoàn thành bàn giao hồ sơ, tài sản công trước khi kết thúc hoạt động của chính quyền cấp huyện"
+    page = (f'<html><head><meta charset="utf-8"><title>{title}</title>'
+            '<meta property="article:published_time" content="2025-06-27T16:45:00+07:00"></head><body>'
+            f'<main><article><h1>{title}</h1><div class="flex"><span>Tin hoạt động</span></div>'
+            f'<div class="prose">{_paragraphs(PARAGRAPHS[:3])}<p class="text-right">Văn phòng HĐND và UBND huyện</p></div>'
+            '<nav class="duong-dan"><a href="/">Trang chủ</a> › <a href="/tin-tuc">Tin tức</a> › '
+            f'<a href="/tin-tuc/tin-hoat-dong">Tin hoạt động</a> › {title}</nav></article>{SIDEBAR}</main></body></html>')
+    item = extract_article(page.encode("utf-8"), URL)
+    assert item["body"] == "\n\n".join(PARAGRAPHS[:3])
+    assert (item["author"], item["category"]) == ("Văn phòng HĐND và UBND huyện", "Tin hoạt động")

@@ -140,3 +140,9 @@ def test_an_update_line_after_the_text_labelled_lan_cap_nhat_cuoi_luc_is_the_mod
     item = extract_article(_page("", "Thứ Sáu, 17 Tháng 4 2026 08:12", text=text), URL)
     assert (item["published"], item["modified"]) == ("2026-04-17T08:12:00+07:00", "2026-04-20T10:05:00+07:00")
     assert item["body"] == "\n\n".join(PARAGRAPHS)
+
+
+def test_an_eye_icon_right_after_a_category_label_is_a_word_of_its_own():
+    meta = '<span>Chuyên mục: Trật tự đô thị</span><span><i class="fa fa-eye"></i> 0</span>'
+    item = extract_article(_page("", meta), URL)
+    assert (item["category"], item["view_count"]) == ("Trật tự đô thị", 0)

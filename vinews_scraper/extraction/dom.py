@@ -608,6 +608,12 @@ class _Flattener:
         folded = text.lower() if text.isascii() else text.casefold()
         return self.headline_word in folded and self.headline in " ".join(folded.split())
 
+    def _is_path_to_headline(self, text: str) -> bool:
+        """Whether a region holding the headline is a breadcrumb ending in it ("Trang chủ › Tin
+        tức › <headline>"): still chrome, and the page's path."""
+        flat = " ".join(text.casefold().split())
+        return is_path_line(flat.replace(self.headline, ""), _NAV_PATH_MAX)
+
     def _holds_the_content(self, el, text: str) -> bool:
         """Whether a region that looks like chrome holds the page's content in an odd template:
         most of the page's text, and no <article> beside it (not a reader's comment) holds an
@@ -686,10 +692,12 @@ class _Flattener:
             text = text_of(el)
             if not self._holds_the_content(el, text) and not _is_view_counter(text) \
                     and not _is_article_meta_box(text, ctx[3] or _follows_heading(el)) and not _is_photo_gallery(el, text, marker) \
-                    and not self._holds_headline(text):
+                    and not (self._holds_headline(text) and not self._is_path_to_headline(text)):
                 self.flush(block, ctx)
                 if tag == "nav" or tag == "header" or role in _NAVIGATION_ROLES:
                     self.crumbs.extend(_crumbs_inside(el) or ([el] if is_path_line(" ".join(text.split()), _NAV_PATH_MAX) else []))
+                elif self._holds_headline(text):  # a breadcrumb ending in the headline
+                    self.crumbs.extend(_crumbs_inside(el) or [el])
                 elif _may_name_category(text) and _CATEGORY_LABEL.search(text):
                     self.crumbs.extend(_category_box(el))
                 elif tag == "aside" and _short_label(text):
@@ -750,6 +758,8 @@ class _Flattener:
         if not is_block and (traits.eye or "title" in keys or "aria-label" in keys) and tag != "a":
             label = _icon_label(el, traits)
             if label:
+                if self.pieces and not self.pieces[-1][0][-1:].isspace():
+                    label = " " + label  # a word of its own: "Chuyên mục: X" + eye + "0"
                 self.pieces.append((label, link, italic, bold))
         # Each read of .text or .tail builds a new string: read once. Whitespace that would
         # start a line is dropped here rather than cleaned away at the flush.
