@@ -146,3 +146,36 @@ def test_an_eye_icon_right_after_a_category_label_is_a_word_of_its_own():
     meta = '<span>Chuyên mục: Trật tự đô thị</span><span><i class="fa fa-eye"></i> 0</span>'
     item = extract_article(_page("", meta), URL)
     assert (item["category"], item["view_count"]) == ("Trật tự đô thị", 0)
+
+
+@pytest.mark.parametrize("row", [
+    '<div class="crumb-row"><span class="crumb-date">Thứ Năm, 26/11/2026</span></div>',
+    '<div class="crumb-row"><ol class="breadcrumb"><li><a href="/">Trang chủ</a></li>'
+    '<li><a href="/tin-tuc/kinh-te">Kinh tế</a></li></ol><span class="crumb-date">Thứ Năm, 26/11/2026</span></div>',
+])
+def test_todays_date_in_the_breadcrumbs_row_is_not_the_category(row):
+    page = (f'<html><head><meta charset="utf-8"><title>{TITLE}</title>'
+            f'<meta property="article:section" content="Kinh tế"></head><body>{row}'
+            f'<div class="main"><h1>{TITLE}</h1><div class="meta">Ngày đăng: 21/09/2026</div>{TEXT}</div>'
+            '</body></html>').encode("utf-8")
+    assert extract_article(page, URL)["category"] == "Kinh tế"
+
+
+def test_a_teaser_strips_date_right_over_the_title_is_not_the_publish_date_beside_an_update_date():
+    card = ('<div class="card"><a href="/tin-tuc/bai-{n}.html"><img src="/anh/{n}.jpg" alt="Ảnh {n}"></a>'
+            '<h4><a href="/tin-tuc/bai-{n}.html">Tin mới số {n} của xã trong tuần qua</a></h4>'
+            '<span class="card-date">0{n}/10/2026</span></div>')
+    strip = '<div class="tin-moi"><h3>Tin mới cập nhật</h3><div class="row">' \
+        + "".join(card.format(n=n) for n in (5, 3)) + "</div></div>"
+    page = _page("", "Ngày cập nhật: 09/10/2026").replace(
+        b'<div class="main">', f'<div class="main">{strip}'.encode("utf-8"))
+    item = extract_article(page, URL)
+    assert (item["published"], item["modified"]) == ("2026-10-09", None)
+    assert item["images"] == []
+
+
+def test_a_view_count_between_the_permalink_and_the_comment_count_is_read():
+    small_print = ('<div class="bSmallPrint"><a href="/tin-tuc/bai-viet-1.html">Liên kết cố định</a> &bull; '
+                   '<span class="views">Lượt xem: 1.046</span> &bull; <a href="#comments">Ý kiến (0)</a></div>')
+    item = extract_article(_page("", "14/05/2025 08:15", end=small_print), URL)
+    assert (item["published"], item["view_count"]) == ("2025-05-14T08:15:00+07:00", 1046)

@@ -39,7 +39,7 @@ _GENERIC = Family(name="generic")
 _META_TOKENS = frozenset(
     word for phrase in (PUBLISHED_LABELS + MODIFIED_LABELS + VIEW_LABELS + WEEKDAYS + AUTHOR_LABELS)
     for word in re.findall(r"[^\W\d_]+", phrase)
-) | {"bình", "luận", "phản", "hồi", "comments", "comment", "lượt", "gmt", "utc", "vào", "lúc",
+) | {"bình", "luận", "phản", "hồi", "ý", "kiến", "comments", "comment", "lượt", "gmt", "utc", "vào", "lúc",
      "tháng", "năm", "am", "pm", "sa", "ch", "giờ", "phút", "h", "lần", "số", "đã", "và", "ảnh",
      "by", "on", "at", "sáng", "chiều", "tối",
      # icon-font ligatures printed as text (Material Icons, Font Awesome names)
@@ -1029,10 +1029,13 @@ def _view_count_anywhere(meta_lines: dict[int, _MetaLine], anchor: int, lines: l
 _TEASER_HEADINGS = ("h2", "h3", "h4", "h5")
 
 
-def _in_teaser(line: Line, base_url: str, page_urls: set) -> bool:
+def _in_teaser(line: Line, base_url: str, page_urls: set, title=None) -> bool:
     """Whether the line's box is a teaser of another article: a heading beside it links to
-    another page ("Tin tiêu điểm": a linked <h4>, its date and views, its lead, "Chi tiết »")."""
+    another page ("Tin tiêu điểm": a linked <h4>, its date and views, its lead, "Chi tiết »").
+    A box holding the ``title`` element is the article's own (its linked category heading)."""
     for box in line.ancestors[-3:-1]:
+        if title is not None and holds(box, title):
+            continue
         for a in box.iter("a"):
             parent = a.getparent()
             if parent is not None and parent.tag in _TEASER_HEADINGS:
@@ -1096,16 +1099,18 @@ def _meta_distance(lines: list[Line], first: int, second: int) -> int:
     return high - low - sum(1 for line in lines[low + 1:high] if _is_bare_label(line.text))
 
 
-def _separate_publish_date(candidates, chosen: _MetaLine, anchor: int) -> _MetaLine | None:
+def _separate_publish_date(candidates, chosen: _MetaLine, anchor: int, base_url: str,
+                           page_urls: set, title) -> _MetaLine | None:
     """The publish date printed apart from the update line that scored best: next to it, just
     under the title ("Thứ hai, 05 Tháng 8 2013" under the title, "Lần cập nhật cuối (…)" at the
-    end) or on the line over the title."""
+    end) or on the line over the title; never a teaser card's date (the last card of a "Tin mới"
+    strip right over the title)."""
     update = chosen.dates[0].value
     for score, index, ml in candidates:
         near = (index > anchor and (abs(index - chosen.line.index) <= 3 or index - anchor <= 4)) \
             or anchor - _DATE_OVER_TITLE_LINES <= index < anchor
         if ml is not chosen and score > 0 and near and ml.dates[0].label in (None, "published") \
-                and ml.dates[0].day <= update[:10]:
+                and ml.dates[0].day <= update[:10] and not _in_teaser(ml.line, base_url, page_urls, title):
             return ml
     return None
 
@@ -1642,10 +1647,17 @@ def _breadcrumb(crumbs, title: str | None) -> str | None:
             own = _category_label(clean_text(text_of(el))) or clean_text(text_of(el))
             items = [own] if own and len(own) <= 80 else []
         items = [t for t in items if _norm(t) not in HOME_WORDS and not _is_title_crumb(t, title)
-                 and not t.startswith(_URL_STARTS)]
+                 and not t.startswith(_URL_STARTS) and not _is_date_only(t)]
         if items and len(items[-1]) <= 80:
             return items[-1]
     return None
+
+
+def _is_date_only(text: str) -> bool:
+    """A date and nothing else but its weekday ("Thứ Năm, 26/11/2026"): today's date printed in
+    the breadcrumb's row, not a part of the path."""
+    hits = find_dates(text)
+    return bool(hits) and _meta_residue(text, [(hit.start, hit.end) for hit in hits]) == 0
 
 
 def _first_text(el) -> str:
@@ -1731,6 +1743,7 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool,
 
     anchor = title_index if title_index is not None else start
     prose_start = _first_prose(lines, anchor)
+    page_urls = {url for url in (meta.base_url, meta.canonical_url) if url}
     candidates = _date_candidates(meta_lines, anchor, lines, prose_start)
     published = modified = None
     view_count = None
@@ -1741,7 +1754,8 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool,
         published, modified = _pick_dates(chosen)
         skip.add(chosen.line.index)
         if published.label == "modified":
-            own_line = _separate_publish_date(candidates, chosen, anchor)
+            own_line = _separate_publish_date(candidates, chosen, anchor, meta.base_url, page_urls,
+                                                  lines[title_index].element if title_index is not None else None)
             if own_line is not None:
                 published, modified = own_line.dates[0], published
                 skip.add(own_line.line.index)
@@ -1768,8 +1782,7 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool,
     if title_index is not None:
         image_start = min(image_start, _lead_image_over_title(lines, title_index, meta_lines))
     if view_count is None:
-        view_count = _view_count_anywhere(meta_lines, anchor, lines, meta.base_url,
-                                          {url for url in (meta.base_url, meta.canonical_url) if url})
+        view_count = _view_count_anywhere(meta_lines, anchor, lines, meta.base_url, page_urls)
     published, modified, view_count, meta_author = _selected_fields(
         root, family, published, modified, view_count, meta_author)
     cells_author, cells_source, cells = _byline_cells(lines, anchor + 1, prose_start)  # a meta <dl> under the title

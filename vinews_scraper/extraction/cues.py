@@ -72,6 +72,7 @@ TOOL_LINKS = (
     "quay lại", "trở về", "trở lại", "về đầu trang", "lên đầu trang", "đầu trang", "chia sẻ",
     "lưu bài", "lưu tin", "đóng cửa sổ", "tải về", "tải xuống", "nghe đọc bài", "đọc bài", "cỡ chữ",
     "nghe bài viết", "nghe đọc bài viết", "nghe bài", "mục lục", "mục lục bài viết",
+    "liên kết cố định", "permalink",
 )
 
 # Links of a page's top bar to the site's own account, contact, map and language pages: a date
