@@ -62,9 +62,10 @@ _SCREEN_READER_ONLY = re.compile(
 
 # huge_tree: libxml2 otherwise stops reading at 256 nested elements, which unclosed tags repeated
 # in a template loop reach, and silently drops the rest of the page; with it the limit is 2,048.
-_parser = etree.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False, huge_tree=True)
-_utf8_parser = etree.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False, huge_tree=True,
-                                encoding="utf-8")
+# collect_ids=False: no id lookup table, which nothing here reads (5% of the parse time).
+_PARSER_OPTIONS = dict(remove_comments=True, remove_pis=True, default_doctype=False, huge_tree=True, collect_ids=False)
+_parser = etree.HTMLParser(**_PARSER_OPTIONS)
+_utf8_parser = etree.HTMLParser(**_PARSER_OPTIONS, encoding="utf-8")
 
 
 @dataclass(slots=True)
