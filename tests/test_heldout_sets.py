@@ -176,14 +176,6 @@ KNOWN_MISSES = {
                 "are not read as twins of the body field's block",
         "author": "the byline is in the section that is not read",
     },
-    "heldout104/mekong-frontpage2003-static-htm-tables-font-webbot-hit-counter-h104/thoibinh-camau-static"
-    "-htm-no-category-weekday-ngay-thang-nam-day-only-italic-bold-lead-table-row-caption-dotdot-relative-"
-    "paths-pdf-link-in-sentence-tin-anh-two-names-unit-line-no-views-no-canonical": {
-        "category": "a left column's 'Tin đã đăng' table of dated links above the title: its last item is taken "
-                    "for the category heading",
-        "images": "the photo in a FrontPage layout table's cell is not read as the article's",
-        "body": "its caption, in the table row under the photo, is kept as text",
-    },
 }
 
 

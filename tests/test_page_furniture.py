@@ -1,6 +1,7 @@
 """Small parts of a page that are neither the article nor its fields: skip links, the top bar's
-site links, a document's filing note, and the article's numbered notes in a "chú thích" block.
-Pages in markup the corpora found these in first (tests/heldout93, tests/heldout94)."""
+site links, a document's filing note, the article's numbered notes in a "chú thích" block, a
+layout table's left column. Pages in markup the corpora found these in first (tests/heldout93,
+tests/heldout94, tests/heldout104)."""
 
 import pytest
 
@@ -84,3 +85,25 @@ def test_a_masthead_matching_the_profiles_title_selector_is_not_the_title():
             f"{BODY}</div></body></html>").encode("utf-8")
     item = extract_article(page, "https://haugiang.gov.vn/tin-tuc/bai-viet-1")
     assert item["title"] == TITLE
+
+
+def test_a_left_column_cell_of_dated_links_beside_the_articles_cell_is_not_the_category():
+    left = ('<td width="180"><b>Tin đã đăng</b><br><a href="kinhte_0808.htm">Thới Bình thu hoạch tôm – lúa vụ mùa</a>'
+            '<br>08/08/2026<br><br><a href="kinhte_0801.htm">Khai mạc phiên chợ hàng Việt về nông thôn</a><br>01/08/2026</td>')
+    text = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    page = (f'<html><head><meta charset="utf-8"><title>{TITLE}</title></head><body><table><tr>{left}'
+            f'<td width="580"><p><b>{TITLE}</b></p><p><i>Thứ Bảy, ngày 15 tháng 8 năm 2026</i></p>{text}</td>'
+            '</tr></table></body></html>').encode("utf-8")
+    item = extract_article(page, URL)
+    assert (item["title"], item["published"], item["category"]) == (TITLE, "2026-08-15", None)
+    assert item["body"] == "\n\n".join(PARAGRAPHS)
+
+
+def test_a_photo_whose_file_name_holds_the_letters_icon_is_a_photo():
+    photo = ('<table width="440"><tr><td><img src="/hinhanh/khoicong-duong-bienbach.jpg" width="430" height="287" '
+             'alt="Lễ khởi công"></td></tr><tr><td>Đại biểu thực hiện nghi thức khởi công công trình</td></tr></table>')
+    item = extract_article(_page("", "".join(f"<p>{p}</p>" for p in PARAGRAPHS[:1]) + photo
+                                 + "".join(f"<p>{p}</p>" for p in PARAGRAPHS[1:])), URL)
+    assert item["images"] == [{"src": "https://xa-moi.example.gov.vn/hinhanh/khoicong-duong-bienbach.jpg",
+                               "alt": "Lễ khởi công", "caption": "Đại biểu thực hiện nghi thức khởi công công trình"}]
+    assert item["body"] == "\n\n".join(PARAGRAPHS)

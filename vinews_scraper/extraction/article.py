@@ -1584,9 +1584,12 @@ _COLUMN_DEPTH = 7
 
 def _in_another_column(ancestors, title_ancestors) -> bool:
     """Whether an element with these ancestors stands in another column of the layout than the
-    title: the two share no ancestor within seven levels of the title."""
+    title: the two share no ancestor within seven levels of the title, or they stand in two
+    cells of one table row (a legacy layout's left column beside the article's)."""
     around = set(ancestors)
-    return sum(1 for a in title_ancestors if a in around) < len(title_ancestors) - _COLUMN_DEPTH
+    shared = [a for a in title_ancestors if a in around]
+    return len(shared) < len(title_ancestors) - _COLUMN_DEPTH or (
+        bool(shared) and shared[-1].tag == "tr" and len(shared) < len(title_ancestors))
 
 
 def _last_crumb(text: str, title: str | None = None) -> str | None:

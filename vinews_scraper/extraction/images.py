@@ -13,7 +13,8 @@ from .text import clean_optional, clean_text, is_file_name
 from .urls import absolute_url
 from .views import find_view_count
 
-_ICON = re.compile(r"(?i)(icon|logo|spacer|blank|pixel|button|btn|banner|bullet|arrow|share|chia-?se|print|"
+# "icon" not followed by a letter: "khoicong-duong.jpg" (khởi công, a groundbreaking) is a photo.
+_ICON = re.compile(r"(?i)(icons?(?![a-z])|logo|spacer|blank|pixel|button|btn|banner|bullet|arrow|share|chia-?se|print|"
                    r"facebook|zalo|twitter|email|rss|loading|avatar|emoji|flag|captcha|rating|star)"
                    r"|(^|[-_./])(calendar|clock|eye|time|date|views?|user|comment|fb|tw|gplus)([-_.]|$)")  # "fb.gif"
 _DOCUMENT_EXTENSION = re.compile("|".join(re.escape(ext) for ext in DOCUMENT_EXTENSIONS), re.I)
