@@ -253,3 +253,38 @@ def test_a_long_headline_does_not_draw_the_text_up_to_the_box_around_it():
     item = extract_article(page.encode("utf-8"), URL)
     assert item["body"] == "\n\n".join(PARAGRAPHS[:3])
     assert (item["author"], item["category"]) == ("Văn phòng HĐND và UBND huyện", "Tin hoạt động")
+
+
+def test_the_text_going_on_in_the_next_page_builder_row_joins():
+    def row(blocks):
+        return ('<div class="vc_row wpb_row vc_row-fluid"><div class="wpb_column vc_column_container vc_col-sm-12">'
+                f'<div class="vc_column-inner"><div class="wpb_wrapper">{blocks}</div></div></div></div>')
+    text = '<div class="wpb_text_column wpb_content_element"><div class="wpb_wrapper">{}</div></div>'
+    photo = ('<div class="wpb_single_image wpb_content_element"><figure class="wpb_wrapper vc_figure">'
+             '<img src="/anh/hoi-nghi.jpg" alt="Hội nghị"><figcaption>Quang cảnh hội nghị</figcaption></figure></div>')
+    separator = '<div class="vc_separator wpb_content_element"><span class="vc_sep_line"></span></div>'
+    byline = '<p style="text-align: right;"><strong>Tin, ảnh: Huỳnh Kim Ngân</strong></p>'
+    page = _page('<article><div class="entry-content">'
+                 + row(text.format(_paragraphs(PARAGRAPHS[:1])) + photo + text.format(_paragraphs(PARAGRAPHS[1:3])))
+                 + row(separator + text.format(_paragraphs(PARAGRAPHS[3:]) + byline))
+                 + '</div><footer class="entry-footer"><div class="share-links">Chia sẻ: <a href="/fb">Facebook</a></div>'
+                 + "</footer></article>" + SIDEBAR)
+    item = extract_article(page, URL)
+    assert (item["body"], item["author"]) == ("\n\n".join(PARAGRAPHS), "Huỳnh Kim Ngân")
+
+
+def test_a_layout_builders_title_block_is_no_twin_of_the_body_block():
+    title = "Xã Vĩnh Trung chuyển đổi 85 ha đất trồng mía kém hiệu quả sang trồng cây ăn trái"
+    def section(inner):
+        return f'<div class="layout layout--onecol"><div class="layout__region layout__region--content">{inner}</div></div>'
+    def block(name, inner):
+        return f'<div class="block block-layout-builder block-{name}">{inner}</div>'
+    body = '<div class="field field--name-body">{}</div>'
+    page = (f'<html><head><meta charset="utf-8"><title>{title}</title></head><body><article>'
+            + section(block("title", f"<h1>{title}</h1>") + block("ngay-dang", "Ngày đăng: 12/03/2024")
+                      + block("body", body.format(_paragraphs(PARAGRAPHS[:2]))))
+            + section(block("inline", body.format(_paragraphs(PARAGRAPHS[2:]) + '<p class="text-right"><b>Trần Thị Mỹ Duyên</b></p>')))
+            + "</article>" + SIDEBAR + "</body></html>").encode("utf-8")
+    item = extract_article(page, URL)
+    assert (item["title"], item["author"]) == (title, "Trần Thị Mỹ Duyên")
+    assert item["body"] == "\n\n".join(PARAGRAPHS)

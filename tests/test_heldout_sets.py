@@ -161,22 +161,7 @@ def set_cases(name: str) -> list[Path]:
 
 # Fields the extractor still gets wrong, each with the reason found: strict expected failures, so
 # a fix shows up as an unexpected pass, asking for its entry to go.
-KNOWN_MISSES = {
-    "heldout100/wp-wpbakery-vc-row-wpb-text-column-trong-article-h100/"
-    "longmy-wpb-text-columns-and-single-image-in-article-eye-icon-views-weekday-dash-clock-cat-links-chuyen-muc-"
-    "skip-link-long-intro-sidebar-category-posts-list-tin-anh-right-canonical-equals-url": {
-        "body": "the text goes on in a second WPBakery row; twin blocks are looked for at the nearest level "
-                "with twins (two text columns in the first row), so the second row's column is not joined",
-    },
-    "heldout100/drupal10-layout-builder-inline-block-sections-node-full-h100/"
-    "vithuy-node-url-layout-builder-sections-text-with-image-block-field-label-ngay-dang-ch-clock-fa-eye-views-"
-    "two-line-byline-then-numbered-notes-breadcrumb-below-article-ends-in-category-skip-link-itok-src-alias-"
-    "canonical": {
-        "body": "the text goes on in a Layout Builder section after the text-with-image block; the blocks "
-                "are not read as twins of the body field's block",
-        "author": "the byline is in the section that is not read",
-    },
-}
+KNOWN_MISSES: dict[str, dict[str, str]] = {}
 
 
 def _field_params() -> list:

@@ -674,7 +674,7 @@ _LAYOUT_CLASS = re.compile(r"(?i)(^|[\s_-])(col|column|columns|row|grid|cell|spa
                            r"($|[\s_\d-])")
 
 
-def _with_twin_siblings(container, lines: list[Line]) -> list:
+def _with_twin_siblings(container, lines: list[Line], title_index: int | None = None) -> list:
     """The container and its twin blocks: an article body split into blocks ("block
     block-richtext" between image blocks, Google Sites sections, chunks between ad rails).
 
@@ -682,11 +682,11 @@ def _with_twin_siblings(container, lines: list[Line]) -> list:
     class, or its first name when that is not a layout word ("articleBodyText section" beside
     "articleBodyText version-2 section"). At a layout level (rows, columns, grids) only the
     twins' elements shaped like the container join, not whole columns; and only blocks holding
-    running text join.
+    running text join (the title is not running text: a page builder's title block is no twin).
     """
     prose_blocks = None
     if container.tag in _CELL_TAGS and container.get("class"):
-        prose_blocks = _prose_ancestors(lines)
+        prose_blocks = _prose_ancestors(lines, title_index)
         cells = _twin_cells(container, prose_blocks)
         if len(cells) > 1:
             return cells
@@ -700,12 +700,36 @@ def _with_twin_siblings(container, lines: list[Line]) -> list:
             if node is not container and _LAYOUT_CLASS.search(node.get("class")):
                 twins = [container if el is node else _shaped_like(el, container) for el in twins]
             if prose_blocks is None:
-                prose_blocks = _prose_ancestors(lines)
+                prose_blocks = _prose_ancestors(lines, title_index)
             with_prose = [el for el in twins if el is node or el is container or el in prose_blocks]
             if len(with_prose) > 1:
-                return with_prose
+                return _with_twin_rows(node, with_prose, prose_blocks)
         node = parent
     return [container]
+
+
+_ROW_LEVELS = 4  # levels up from the twin blocks' parent to the page builder's row (row > column > inner > wrapper)
+
+
+def _with_twin_rows(block, twins: list, prose_blocks: set) -> list:
+    """The twin blocks, and the blocks shaped like them (tag and class) that hold running text in
+    the rows beside theirs: a page builder's text goes on in the next row (WPBakery's
+    ``vc_row`` > column > ``wpb_text_column``), twins of the row, not of the block."""
+    row = block.getparent()
+    for _ in range(_ROW_LEVELS):
+        if row is None or row.getparent() is None:
+            return twins
+        if _LAYOUT_CLASS.search(row.get("class") or ""):
+            rows = _twins(row, row.getparent())
+            if len(rows) > 1:
+                cls = block.get("class")
+                found = []
+                for other in rows:
+                    found += twins if other is row else [
+                        el for el in other.iter(block.tag) if el.get("class") == cls and el in prose_blocks]
+                return found
+        row = row.getparent()
+    return twins
 
 
 _CELL_TAGS = frozenset(("td", "th"))
@@ -754,9 +778,9 @@ def _shaped_like(block, container):
     return next((el for el in block.iter(container.tag) if el.get("class") == cls), None)
 
 
-def _prose_ancestors(lines: list[Line]) -> set:
-    """Every element that holds a line of running text."""
-    return {el for line in lines if len(line.text) >= 60 and line.link_density < 0.3
+def _prose_ancestors(lines: list[Line], title_index: int | None = None) -> set:
+    """Every element that holds a line of running text (the title's line is not one)."""
+    return {el for line in lines if len(line.text) >= 60 and line.link_density < 0.3 and line.index != title_index
             for el in line.ancestors}
 
 
@@ -1728,7 +1752,7 @@ def _read_fields(root, meta: PageMetadata, family: Family, skip_chrome: bool,
     if container is not None and not content_from_profile and container is not marked_body \
             and title_index is not None:
         container = _text_in_title_column(lines, title_index, container)
-    blocks = _with_twin_siblings(container, lines) if container is not None else [root]
+    blocks = _with_twin_siblings(container, lines, title_index) if container is not None else [root]
     inside = [line.index for line in lines if any(_inside(line, block) for block in blocks)]
     start, end = (inside[0], inside[-1] + 1) if inside else (0, len(lines))
     # Ads and embeds between twin blocks; running text and subheadings there are the article's (a
