@@ -32,6 +32,7 @@ def _page(top: str, meta: str, title: str = TITLE, aside: str = "", text: str = 
     ('<span title="Lượt xem"><span class="icomoon">\ue8f4</span> 2.318</span>', 2318),
     ('<i class="far fa-eye"></i> Views: 1,204', 1204),  # a printed label: the icon adds nothing
     ('<i class="fa fa-eye"></i> Lượt xem: 4.730', 4730),
+    ('<span title="Lượt xem"><svg viewBox="0 0 24 24"><path d="M2 12"/></svg><span>1,5K</span></span>', 1500),
 ])
 def test_an_eye_icon_or_a_view_tooltip_labels_a_bare_count(views, count):
     item = extract_article(_page("", f'<i class="fa fa-calendar"></i> 21/09/2026 {views}'), URL)
@@ -179,3 +180,33 @@ def test_a_view_count_between_the_permalink_and_the_comment_count_is_read():
                    '<span class="views">Lượt xem: 1.046</span> &bull; <a href="#comments">Ý kiến (0)</a></div>')
     item = extract_article(_page("", "14/05/2025 08:15", end=small_print), URL)
     assert (item["published"], item["view_count"]) == ("2025-05-14T08:15:00+07:00", 1046)
+
+
+def test_a_category_label_glued_to_the_time_zone_before_it_is_read():
+    meta = ('<span>Thứ Ba, 15/04/2025, 07:20 (GMT+7)</span><span>Chuyên mục: <a href="/chuyen-muc/an-ninh">'
+            'Quốc phòng - An ninh</a></span><span><i class="fa fa-eye"></i> 2.346</span>')
+    item = extract_article(_page("", meta), URL)
+    assert (item["published"], item["category"], item["view_count"]) == (
+        "2025-04-15T07:20:00+07:00", "Quốc phòng - An ninh", 2346)
+
+
+def test_a_photo_inside_a_link_that_also_holds_its_figcaption_is_the_articles_with_that_caption():
+    photo = ('<figure class="attachment attachment--preview"><a href="/storage/vuon-sau-rieng.jpg">'
+             '<img src="/storage/vuon-sau-rieng.jpg" width="1200" height="800">'
+             '<figcaption class="attachment__caption">Vườn sầu riêng mới trồng ở xã Phú Tân</figcaption></a></figure>')
+    text = f"<p>{PARAGRAPHS[0]}</p>{photo}" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS[1:])
+    item = extract_article(_page("", "Ngày đăng: 21/02/2025", text=text), URL)
+    assert item["images"] == [{"src": "https://xa-moi.example.gov.vn/storage/vuon-sau-rieng.jpg", "alt": None,
+                               "caption": "Vườn sầu riêng mới trồng ở xã Phú Tân"}]
+    assert item["body"] == "\n\n".join(PARAGRAPHS)
+
+
+def test_article_tool_icons_after_the_meta_line_do_not_hide_the_category_heading_above():
+    tools = ('<div class="article-tools"><div class="article-meta">Thứ Năm, 14/03/2013 02:45 CH Lượt xem: 2.045</div>'
+             '<div class="buttonheading"><a href="/index.php?print=1" title="In"><img src="/images/printButton.png" alt="In"></a>'
+             '<a href="/index.php?email=1" title="E-mail"><img src="/images/emailButton.png" alt="E-mail"></a></div></div>')
+    page = (f'<html><head><meta charset="utf-8"><title>{TITLE}</title></head><body>'
+            f'<div class="componentheading"><h2>Xây dựng Đảng</h2></div>{tools}<h2 class="contentheading">{TITLE}</h2>'
+            f'{TEXT}</body></html>').encode("utf-8")
+    item = extract_article(page, URL)
+    assert (item["title"], item["category"], item["view_count"]) == (TITLE, "Xây dựng Đảng", 2045)

@@ -27,7 +27,8 @@ from .decode import decode_html
 from .dom import (BLOCK_TAGS, CRUMB_SEPARATOR, HOME_WORDS, IMAGE_FILE_URL, LETTER, NORM_STRIP, Line, flatten,
                   holds, is_hidden, is_path_line, parse_html, remove_noise, select, text_of)
 from .errors import ExtractionError
-from .images import collect_attachments, collect_images, is_attachment_line, is_caption_marked
+from .images import (collect_attachments, collect_images, image_src, is_article_image, is_attachment_line,
+                     is_caption_marked)
 from .metadata import PageMetadata, read_metadata
 from .replays import capture_provenance, is_replay, original_url, restore_original_page, without_toolbar
 from .text import clean_text, is_file_name
@@ -398,7 +399,7 @@ _CATEGORY_LABEL = re.compile(
 
 
 _INLINE_CATEGORY = re.compile(
-    r"(?i)(?:^|[|·•–—-]\s*|\s)(?:" + "|".join(re.escape(label) for label in CATEGORY_LABELS)
+    r"(?i)(?:^|[|·•–—)\]-]\s*|\s)(?:" + "|".join(re.escape(label) for label in CATEGORY_LABELS)
     + r")\s*[:：]\s*([^|·•]{2,80}?)\s*(?=$|[|·•])")
 
 
@@ -1524,6 +1525,8 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
             line = lines[i]
             i -= 1
             text = line.text
+            if line.image is not None and _tool_icon_by_meta(lines, i + 1, meta_lines, meta.base_url):
+                continue
             if line.image is not None and not _opens_itself(line.image):
                 break  # a banner linking to another page: a sidebar's, above the title in reading order
             if line.image is not None and photo_block is None:
@@ -1614,6 +1617,21 @@ def _in_another_column(ancestors, title_ancestors) -> bool:
     shared = [a for a in title_ancestors if a in around]
     return len(shared) < len(title_ancestors) - _COLUMN_DEPTH or (
         bool(shared) and shared[-1].tag == "tr" and len(shared) < len(title_ancestors))
+
+
+def _tool_icon_by_meta(lines: list[Line], index: int, meta_lines, base_url: str) -> bool:
+    """Whether the image line ``index`` is an article tool's icon (print, email) in the box of
+    the meta line printed just before it (Joomla's ``article-tools``), not a photo."""
+    image = lines[index].image
+    src = image_src(image, base_url)
+    if src is not None and is_article_image(image, src):
+        return False
+    box = lines[index].ancestors[-3:-1]
+    return any(k in meta_lines and any(el in box for el in lines[k].ancestors[-3:-1])
+               for k in range(max(0, index - _TOOL_ICONS_AFTER_META), index))
+
+
+_TOOL_ICONS_AFTER_META = 4
 
 
 def _last_crumb(text: str, title: str | None = None) -> str | None:

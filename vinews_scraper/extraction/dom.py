@@ -477,7 +477,7 @@ def _icon_label(el: etree._Element, traits: MarkerTraits) -> str | None:
     icon's, or a view label in the element's tooltip (``<span title="Lượt xem">`` around an
     icon-font glyph and the number), read as a screen reader would."""
     own = text_of(el)
-    if LETTER.search(own):
+    if LETTER.search(own) and not _BARE_COUNT.fullmatch(own.strip()):  # letters, not a count's "1,5K"
         return None
     ahead = own if any(ch.isdigit() for ch in own) else (el.tail or "")
     if not ahead.strip():

@@ -62,11 +62,12 @@ def _in_text_link(img) -> bool:
     """The image shares a link with text: the icon of "Theo dõi … trên Google News" or the
     thumbnail of a linked headline (in the headline's link, in a link of its own to the same page
     beside it, or to the page a heading's link in the same small box opens: a teaser card), never
-    an article photo (whose link, if any, is the photo)."""
+    an article photo (whose link, if any, is the photo, and may hold its figcaption: Trix)."""
     link = next((el for el in islice(img.iterancestors(), 2) if el.tag == "a"), None)  # <a><picture><img>
     if link is None:
         return False
-    if text_of(link).strip():
+    words = text_of(link).strip()
+    if words and not any(text_of(caption).strip() == words for caption in link.iter("figcaption")):
         return True
     href = link.get("href")
     if not href:
@@ -113,11 +114,15 @@ def _is_caption(image: Line, candidate: Line, alt: str | None, after_file_name: 
     class, a cell of the image's table, the alt text again, a line after the file-name line, an
     italic or centered short line, or a short plain line with no sentence end."""
     text = candidate.text
-    if len(text) > _CAPTION_MAX or candidate.barrier or candidate.link_density > 0.5:
+    if len(text) > _CAPTION_MAX or candidate.barrier:
+        return False
+    figure = _nearest(image, "figure")
+    if figure is not None and figure in candidate.ancestors and is_caption_marked(candidate):
+        return True  # the figure's own figcaption, even inside the photo's link (Trix)
+    if candidate.link_density > 0.5:
         return False
     if is_caption_marked(candidate):
         return True
-    figure = _nearest(image, "figure")
     if figure is not None and figure in candidate.ancestors:
         return True
     table = _nearest(image, "table")
