@@ -288,3 +288,24 @@ def test_a_layout_builders_title_block_is_no_twin_of_the_body_block():
     item = extract_article(page, URL)
     assert (item["title"], item["author"]) == (title, "Trần Thị Mỹ Duyên")
     assert item["body"] == "\n\n".join(PARAGRAPHS)
+
+
+def test_a_pop_up_card_of_links_inside_a_paragraph_does_not_push_the_text_to_a_block_after_it():
+    card = ('<span class="rollover-block">' + " ".join(
+        f'<a href="/tin-tuc/bai-{n}.html">Tin số {n} về hoạt động của Ủy ban nhân dân xã trong tháng qua</a>'
+        for n in range(1, 9)) + "</span>")
+    before = [f"Ấp {n} đã hoàn thành kế hoạch nạo vét kênh nội đồng, bảo đảm nước tưới cho {n * 40} ha lúa vụ Hè Thu."
+              for n in range(1, 9)]
+    before.append(f"Chủ tịch <a href=\"/nguoi/a\">Nguyễn Văn A</a>{card} phát biểu chỉ đạo hội nghị.")
+    page = _page('<div class="field-item">' + "".join(f"<p>{p}</p>" for p in before)
+                 + f"<div>{_paragraphs(PARAGRAPHS)}</div></div>" + SIDEBAR)
+    body = extract_article(page, URL)["body"]
+    assert body.startswith(before[0]) and body.endswith(PARAGRAPHS[-1])
+
+
+def test_twin_article_boxes_after_a_co_the_ban_quan_tam_heading_are_not_the_text():
+    other = "Các hộ dân trong ấp đã chủ động nạo vét kênh mương, gia cố bờ bao để chuẩn bị cho mùa mưa lũ năm nay."
+    page = _page(f'<article class="fundo postbox">{_paragraphs(PARAGRAPHS)}</article>'
+                 '<article class="fundo postbox"><h3 class="relatedpoststitle">Có thể bạn quan tâm</h3>'
+                 f'<article class="fundo postbox"><p>{other}</p></article></article>' + SIDEBAR)
+    assert extract_article(page, URL)["body"] == "\n\n".join(PARAGRAPHS)

@@ -107,3 +107,13 @@ def test_a_photo_whose_file_name_holds_the_letters_icon_is_a_photo():
     assert item["images"] == [{"src": "https://xa-moi.example.gov.vn/hinhanh/khoicong-duong-bienbach.jpg",
                                "alt": "Lễ khởi công", "caption": "Đại biểu thực hiện nghi thức khởi công công trình"}]
     assert item["body"] == "\n\n".join(PARAGRAPHS)
+
+
+def test_the_next_numbered_item_after_a_photo_is_not_its_caption():
+    items = ('<p>1) Máy cày mini cho hộ trồng rau<br><img src="/anh/may-cay.jpg" width="300" height="300" alt=""><br>'
+             '2) Máy bơm nước tiết kiệm điện<br><img src="/anh/may-bom.jpg" width="300" height="200" alt=""><br>'
+             '3) Hệ thống tưới nhỏ giọt</p>')
+    item = extract_article(_page("", "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + items), URL)
+    assert [image["caption"] for image in item["images"]] == [None, None]
+    assert item["body"].endswith("1) Máy cày mini cho hộ trồng rau\n\n2) Máy bơm nước tiết kiệm điện\n\n"
+                                 "3) Hệ thống tưới nhỏ giọt")

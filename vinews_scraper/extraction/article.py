@@ -60,6 +60,9 @@ _ENGLISH_DATE = re.compile(r"(?i)\b(?:" + _MONTH + r"\s+\d{1,2},?\s+\d{4}|\d{1,2
 _DATELINE_MAX = 100
 _SENTENCE_END = re.compile(r"[.!?…]\s*[\"”’)]?$")
 _LIST_TAGS = frozenset(("ol", "ul", "dl"))
+# Characters a line of links counts for at most: a menu is many short lines, and one long line of
+# links inside a paragraph (a name's pop-up card of its articles) must not outweigh the text around it.
+_LINK_LINE_MAX = 200
 # A block's parent scores half the block's text plus its own; at this share of the block's score
 # the parent holds a good part of the text itself.
 _PARENT_SHARE = 0.75
@@ -596,7 +599,7 @@ def find_container(lines: list[Line], root, family: Family, marked_body=None) ->
         if line.barrier:
             weight = -n
         elif line.link_density > 0.5 or (line.link_density > 0 and _TRUNCATED.search(line.text)):
-            weight = -1.5 * n
+            weight = -1.5 * min(n, _LINK_LINE_MAX)
         elif n >= 60 or (n >= 25 and _ends_like_sentence(line.text)):
             weight = n
         else:

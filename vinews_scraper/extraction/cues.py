@@ -58,10 +58,13 @@ TERMINATORS = (
     "các tin đã đưa", "xem thêm", "tin tức khác", "bài viết khác", "bài trước", "bài tiếp theo",
     "tin mới", "tin mới nhất", "tin xem nhiều", "tin nổi bật", "đọc nhiều", "liên kết website",
     "thống kê truy cập", "xem tin theo ngày", "chia sẻ bài viết", "các bài viết khác",
-    "nội dung liên quan", "tin bài khác", "bài cùng chuyên mục", "related", "related articles", "related stories", "related posts", "related news",
+    "nội dung liên quan", "tin bài khác", "bài cùng chuyên mục", "có thể bạn quan tâm", "bạn có thể quan tâm",
+    "tin đọc nhiều", "bài đọc nhiều", "tin cùng loại", "related", "related articles", "related stories", "related posts", "related news",
     "you may also like", "you might also like", "recommended", "recommended for you",
     "more stories", "more from", "most popular", "most read", "latest news", "leave a reply",
     "leave a comment", "popular posts", "recent posts", "about the author",
+    "você pode gostar", "você também pode gostar", "posts relacionados", "artigos relacionados",
+    "notícias relacionadas",
 )
 
 # Tool links of several words that stand in a row with others ("In bài viết | Đóng cửa sổ"); a

@@ -141,7 +141,10 @@ def _is_caption(image: Line, candidate: Line, alt: str | None, after_file_name: 
         return True
     return (directly_after and len(text) < 150 and not _SENTENCE_END.search(text)
             and not candidate.bold and not candidate.heading and candidate.align != "justify"
-            and not _is_meta_text(text))
+            and not _NUMBERED_ITEM.match(text) and not _is_meta_text(text))
+
+
+_NUMBERED_ITEM = re.compile(r"\d{1,3}[.)]\s")  # "2) Polistil 960574…": the next item of a list of photos, not a caption
 
 
 def _is_meta_text(text: str) -> bool:
