@@ -33,6 +33,7 @@ def _page(top: str, meta: str, title: str = TITLE, aside: str = "", text: str = 
     ('<i class="far fa-eye"></i> Views: 1,204', 1204),  # a printed label: the icon adds nothing
     ('<i class="fa fa-eye"></i> Lượt xem: 4.730', 4730),
     ('<span title="Lượt xem"><svg viewBox="0 0 24 24"><path d="M2 12"/></svg><span>1,5K</span></span>', 1500),
+    ('<div class="td-post-views" title="Lượt xem"><i class="td-icon-views"></i><span>1.245</span></div>', 1245),
 ])
 def test_an_eye_icon_or_a_view_tooltip_labels_a_bare_count(views, count):
     item = extract_article(_page("", f'<i class="fa fa-calendar"></i> 21/09/2026 {views}'), URL)
@@ -210,3 +211,21 @@ def test_article_tool_icons_after_the_meta_line_do_not_hide_the_category_heading
             f'{TEXT}</body></html>').encode("utf-8")
     item = extract_article(page, URL)
     assert (item["title"], item["category"], item["view_count"]) == (TITLE, "Xây dựng Đảng", 2045)
+
+
+def test_print_and_email_icons_between_the_category_heading_and_the_title_are_passed_over():
+    tools = ('<div class="article-tools"><a href="javascript:window.print();"><img src="/images/icon-print.gif" alt="In bài viết"></a>'
+             ' <a href="mailto:?subject=Bai%20viet"><img src="/images/icon-email.gif" alt="Gửi email"></a></div>')
+    page = (f'<html><head><meta charset="utf-8"><title>{TITLE}</title></head><body><div class="news-detail">'
+            f'<div class="cat-heading"><span>Hoạt động các xã, thị trấn</span></div>{tools}<h1>{TITLE}</h1>'
+            f'<div class="news-info">Ngày đăng: 08/04/2025 9:30 SA</div>{TEXT}</div></body></html>').encode("utf-8")
+    assert extract_article(page, URL)["category"] == "Hoạt động các xã, thị trấn"
+
+
+def test_a_cover_photo_in_a_bem_view_class_with_the_headline_as_alt_is_the_lead_image():
+    cover = f'<img class="article-view__cover" src="/uploads/buoi-nam-roi.jpg" alt="{TITLE}">'
+    page = (f'<html><head><meta charset="utf-8"><title>{TITLE}</title></head><body><div class="article-view">'
+            f'{cover}<h1 class="article-view__title">{TITLE}</h1><div class="article-view__meta">Cập nhật: 30/06/2026</div>'
+            f'{TEXT}</div></body></html>').encode("utf-8")
+    assert extract_article(page, URL)["images"] == [
+        {"src": "https://xa-moi.example.gov.vn/uploads/buoi-nam-roi.jpg", "alt": TITLE, "caption": None}]

@@ -1528,7 +1528,7 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
             line = lines[i]
             i -= 1
             text = line.text
-            if line.image is not None and _tool_icon_by_meta(lines, i + 1, meta_lines, meta.base_url):
+            if line.image is not None and _is_tool_icon(lines, i + 1, meta_lines, meta.base_url):
                 continue
             if line.image is not None and not _opens_itself(line.image):
                 break  # a banner linking to another page: a sidebar's, above the title in reading order
@@ -1622,13 +1622,17 @@ def _in_another_column(ancestors, title_ancestors) -> bool:
         bool(shared) and shared[-1].tag == "tr" and len(shared) < len(title_ancestors))
 
 
-def _tool_icon_by_meta(lines: list[Line], index: int, meta_lines, base_url: str) -> bool:
-    """Whether the image line ``index`` is an article tool's icon (print, email) in the box of
-    the meta line printed just before it (Joomla's ``article-tools``), not a photo."""
+def _is_tool_icon(lines: list[Line], index: int, meta_lines, base_url: str) -> bool:
+    """Whether the image line ``index`` is an article tool's icon (print, email), not a photo nor
+    a banner: an icon that opens no page (``javascript:window.print()``, ``mailto:``) or stands in
+    the box of the meta line printed just before it (Joomla's ``article-tools``)."""
     image = lines[index].image
     src = image_src(image, base_url)
     if src is not None and is_article_image(image, src):
         return False
+    link = next((el for el in islice(image.iterancestors(), 2) if el.tag == "a"), None)
+    if link is not None and (link.get("href") or "").strip().lower().startswith(("javascript:", "mailto:")):
+        return True
     box = lines[index].ancestors[-3:-1]
     return any(k in meta_lines and any(el in box for el in lines[k].ancestors[-3:-1])
                for k in range(max(0, index - _TOOL_ICONS_AFTER_META), index))

@@ -475,7 +475,16 @@ def _marks_article(el: etree._Element) -> bool:
 def _icon_label(el: etree._Element, traits: MarkerTraits) -> str | None:
     """The words an icon stands for before a bare count ("1.457", no label printed): an eye
     icon's, or a view label in the element's tooltip (``<span title="Lượt xem">`` around an
-    icon-font glyph and the number), read as a screen reader would."""
+    icon-font glyph and the number, or a theme's ``<div class="td-post-views" title="Lượt xem">``),
+    read as a screen reader would."""
+    if traits.eye:
+        words = _VIEWS_WORD
+    else:
+        tooltip = el.get("title") or el.get("aria-label")
+        label = _view_label(tooltip) if tooltip else None
+        if label is None:
+            return None
+        words = label + ": "
     own = text_of(el)
     if LETTER.search(own) and not _BARE_COUNT.fullmatch(own.strip()):  # letters, not a count's "1,5K"
         return None
@@ -483,13 +492,7 @@ def _icon_label(el: etree._Element, traits: MarkerTraits) -> str | None:
     if not ahead.strip():
         following = el.getnext()
         ahead = text_of(following) if following is not None else ""
-    if not _BARE_COUNT.match(ahead):
-        return None
-    if traits.eye:
-        return _VIEWS_WORD
-    tooltip = el.get("title") or el.get("aria-label")
-    label = _view_label(tooltip) if tooltip else None
-    return label + ": " if label is not None else None
+    return words if _BARE_COUNT.match(ahead) else None
 
 
 def _inside_article(el: etree._Element) -> bool:
@@ -756,7 +759,7 @@ class _Flattener:
             bold = True
         if not is_block and "itemtype" in keys and not ctx[3] and _marks_article(el):  # an inline element typed as Article
             ctx = (*ctx[:3], True, ctx[4])
-        if not is_block and (traits.eye or "title" in keys or "aria-label" in keys) and tag != "a":
+        if (traits.eye or "title" in keys or "aria-label" in keys) and tag != "a":
             label = _icon_label(el, traits)
             if label:
                 if self.pieces and not self.pieces[-1][0][-1:].isspace():

@@ -13,10 +13,15 @@ from .text import clean_optional, clean_text, is_file_name
 from .urls import absolute_url
 from .views import find_view_count
 
-# "icon" not followed by a letter: "khoicong-duong.jpg" (khởi công, a groundbreaking) is a photo.
-_ICON = re.compile(r"(?i)(icons?(?![a-z])|logo|spacer|blank|pixel|button|btn|banner|bullet|arrow|share|chia-?se|print|"
-                   r"facebook|zalo|twitter|email|rss|loading|avatar|emoji|flag|captcha|rating|star)"
-                   r"|(^|[-_./])(calendar|clock|eye|time|date|views?|user|comment|fb|tw|gplus)([-_.]|$)")  # "fb.gif"
+# Words that make an image an icon wherever they stand in its file name or classes ("icon" not
+# followed by a letter: "khoicong-duong.jpg", khởi công, a groundbreaking, is a photo), and names
+# that do as a whole part of the file name ("fb.gif", "eye-16.png") or as the end of a class
+# ("ico-clock"; BEM's "article-view__cover" is a photo's class).
+_ICON_WORDS = (r"icons?(?![a-z])|logo|spacer|blank|pixel|button|btn|banner|bullet|arrow|share|chia-?se|print|"
+               r"facebook|zalo|twitter|email|rss|loading|avatar|emoji|flag|captcha|rating|star")
+_ICON_NAMES = r"calendar|clock|eye|time|date|views?|user|comment|fb|tw|gplus"
+_ICON = re.compile(rf"(?i)({_ICON_WORDS})|(^|[-_./])({_ICON_NAMES})([-_.]|$)")
+_ICON_MARKER = re.compile(rf"(?i)({_ICON_WORDS})|(^|[-_\s])({_ICON_NAMES})(\s|$)")
 _DOCUMENT_EXTENSION = re.compile("|".join(re.escape(ext) for ext in DOCUMENT_EXTENSIONS), re.I)
 _ICON_FOLDER = re.compile(r"(?i)/icons?(/|$)")  # a theme's /images/icons/ folder
 # A document type's icon beside an attachment link ("icpdf.png", "word.gif", "ic-xlsx.svg").
@@ -54,8 +59,8 @@ def is_article_image(img, src: str) -> bool:
     parent = img.getparent()
     link_class = parent.get("class") if parent is not None and parent.tag == "a" else None
     classes = _LAZY_LOAD_CLASS.sub(" ", img.get("class") or "")  # "lazy-loading" is not a spinner
-    marker = " ".join(filter(None, (name, classes, img.get("id"), link_class)))
-    return not _ICON.search(marker) and not _FILE_TYPE_ICON.search(name)
+    marker = " ".join(filter(None, (classes, img.get("id"), link_class)))
+    return not _ICON.search(name) and not _ICON_MARKER.search(marker) and not _FILE_TYPE_ICON.search(name)
 
 
 def _in_text_link(img) -> bool:
