@@ -229,3 +229,12 @@ def test_a_cover_photo_in_a_bem_view_class_with_the_headline_as_alt_is_the_lead_
             f'{TEXT}</div></body></html>').encode("utf-8")
     assert extract_article(page, URL)["images"] == [
         {"src": "https://xa-moi.example.gov.vn/uploads/buoi-nam-roi.jpg", "alt": TITLE, "caption": None}]
+
+
+def test_a_day_in_a_schedule_inside_the_text_is_not_the_publish_date():
+    schedule = ('<table><tr><td><p>Ngày tiếp</p></td><td><p>Địa điểm</p></td></tr>'
+                '<tr><td><p>Ngày 10/11/2026 (thứ Ba)</p></td><td><p>Trụ sở Tiếp công dân</p></td></tr></table>')
+    text = f"<p>{PARAGRAPHS[0]}</p>{schedule}" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS[1:])
+    item = extract_article(_page("", "Thứ năm - 15/10/2026 10:20", text=text), URL)
+    assert (item["published"], item["published_raw"]) == ("2026-10-15T10:20:00+07:00", "Thứ năm - 15/10/2026 10:20")
+    assert "Ngày 10/11/2026 (thứ Ba)" in item["body"].split("\n\n")

@@ -117,3 +117,23 @@ def test_the_next_numbered_item_after_a_photo_is_not_its_caption():
     assert [image["caption"] for image in item["images"]] == [None, None]
     assert item["body"].endswith("1) Máy cày mini cho hộ trồng rau\n\n2) Máy bơm nước tiết kiệm điện\n\n"
                                  "3) Hệ thống tưới nhỏ giọt")
+
+
+def test_the_signers_name_under_a_notices_signature_block_is_text_and_the_labelled_line_after_is_the_author():
+    signature = ["Nơi nhận:", "- Thường trực Thành ủy;", "- Lưu: VT.", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "(Đã ký)",
+                 "Võ Thanh Hùng"]
+    text = f'<div class="noi-dung">{"".join(f"<p>{p}</p>" for p in PARAGRAPHS + signature)}</div>' \
+        '<div class="tin-bai">Tin: Quách Ngọc Hải</div>'
+    item = extract_article(_page("", text), URL)
+    assert item["author"] == "Quách Ngọc Hải"
+    assert item["body"] == "\n\n".join(PARAGRAPHS + signature)
+
+
+def test_a_box_heading_in_the_left_column_before_the_title_is_not_the_category():
+    left = ('<div id="cot-trai"><div class="khung-trai"><div class="tieude-khung">Lịch âm</div>'
+            '<p>Thứ Năm, 26/11/2026 - Âm lịch: 18/10 Bính Ngọ</p></div></div>')
+    page = (f'<html><head><meta charset="utf-8"><title>{TITLE}</title></head><body><div id="than-trang">{left}'
+            f'<div id="cot-giua"><div class="khung-thongbao"><h1>{TITLE}</h1><div class="ngay-dang">Cập nhật: 24/12/2025</div>'
+            f'{"".join(f"<p>{p}</p>" for p in PARAGRAPHS)}</div></div></div></body></html>').encode("utf-8")
+    item = extract_article(page, URL)
+    assert (item["category"], item["published"]) == (None, "2025-12-24")

@@ -858,8 +858,13 @@ def _date_candidates(meta_lines: dict[int, _MetaLine], anchor: int | None, lines
             continue
         if ml.residue > _META_RESIDUE_MAX and not (index == anchor and _glued_date(ml)):
             continue
-        labelled = any(hit.label for hit in ml.dates)
-        if not labelled and anchor is not None and anchor < prose_start < index and (
+        in_text = anchor is not None and anchor < prose_start < index
+        # "Ngày 10/11/2026 (thứ Ba)" with the text going on after it (a schedule's cell) is labelled
+        # by a word of the text, not by a meta label ("Ngày | 17/07/2025" in a meta table after it)
+        labelled = any(hit.label for hit in ml.dates) and not (
+            in_text and all(hit.label_text == "ngày" for hit in ml.dates)
+            and any(_is_running_text(line) for line in lines[index + 1:index + _TEXT_GOES_ON_LINES]))
+        if not labelled and in_text and (
                 _FIELD_LABEL.match(ml.line.text) or any(el.tag == "li" for el in ml.line.ancestors[-2:])):
             continue  # an event's time in the text, or an item of a list after it, not the article's
         if dated_tables and not labelled \
@@ -897,6 +902,7 @@ def _date_candidates(meta_lines: dict[int, _MetaLine], anchor: int | None, lines
     return scored
 
 
+_TEXT_GOES_ON_LINES = 8
 _FIELD_LABEL = re.compile(r"^[^\W\d_][^\d:：]{1,28}[:：]")  # "Thời gian:", "Địa điểm:" before a value
 _DATED_ROWS = 3
 
@@ -1178,7 +1184,8 @@ def _tail_byline(candidates: list[Line]) -> tuple[str | None, str | None, int]:
     used = 0
     if _name_then_unit(candidates[-2:]):
         return labelled_author(candidates[-2].text) or candidates[-2].text, None, 2
-    for line in reversed(candidates):
+    for k in range(len(candidates) - 1, -1, -1):
+        line = candidates[k]
         text = line.text
         if is_photo_credit(text):
             pass
@@ -1186,7 +1193,7 @@ def _tail_byline(candidates: list[Line]) -> tuple[str | None, str | None, int]:
             source = labelled_source(text)
         elif author is None and labelled_author(text):
             author = labelled_author(text)
-        elif author is None and _is_bare_byline(line):
+        elif author is None and _is_bare_byline(line) and not (k and _is_signature_mark(candidates[k - 1].text)):
             author = text
         elif author is not None and is_office(author) and labelled_author(text):
             author = labelled_author(text)
@@ -1199,6 +1206,17 @@ def _tail_byline(candidates: list[Line]) -> tuple[str | None, str | None, int]:
         if used >= 3:
             break
     return author, source, used
+
+
+_SIGNER_TITLE = re.compile(r"^(?:(?:KT|TM|TL|TUQ|Q)\.\s*)?(?:PHÓ\s+)?(?:CHỦ TỊCH|GIÁM ĐỐC|BÍ THƯ|TRƯỞNG BAN|TRƯỞNG PHÒNG"
+                           r"|CHÁNH VĂN PHÒNG|ỦY BAN NHÂN DÂN|UBND)\b")
+
+
+def _is_signature_mark(text: str) -> bool:
+    """What stands over a signer's name at the end of a document (a notice's signature block):
+    "(Đã ký)", or the signer's title in capitals ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"). The name
+    under it is the document's, not the article's byline."""
+    return text.casefold().strip("() ") == "đã ký" or (text.isupper() and _SIGNER_TITLE.match(text) is not None)
 
 
 _FOOTNOTE = re.compile(r"^[(\[]\d{1,2}[)\]]\s*\S")  # "(1) Nghị quyết số 15/NQ-HĐND …", "[2] …"
@@ -1549,7 +1567,8 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
                     or not LETTER.search(text) or _COUNTER_HEADING.search(text) or _COUNTER_VALUE.search(text) \
                     or _links_away(line, meta.base_url) or _is_site_links_row(line):
                 break
-            if _in_another_column(line.ancestors, title_line.ancestors):
+            if _in_another_column(line.ancestors, title_line.ancestors) \
+                    or _in_side_column(line.ancestors, title_line.ancestors):
                 break
             return _last_crumb(text, title)
         for line in lines[title_index + 1:title_index + _CATEGORY_AFTER_TEXT_LINES]:
@@ -1620,6 +1639,19 @@ def _in_another_column(ancestors, title_ancestors) -> bool:
     shared = [a for a in title_ancestors if a in around]
     return len(shared) < len(title_ancestors) - _COLUMN_DEPTH or (
         bool(shared) and shared[-1].tag == "tr" and len(shared) < len(title_ancestors))
+
+
+def _in_side_column(ancestors, title_ancestors) -> bool:
+    """Whether an element with these ancestors stands in a layout column named as one beside the
+    title's ("cot-trai", the left column, beside "cot-giua"): its branch off their last shared
+    ancestor says so."""
+    around = set(title_ancestors)
+    branch = next((el for el in ancestors if el not in around and el.getparent() in around), None)
+    return branch is not None and bool(_SIDE_COLUMN.search(f"{branch.get('class') or ''} {branch.get('id') or ''}"))
+
+
+# A layout column named as one beside the main column ("cot-trai", the left column; "sidebar-left").
+_SIDE_COLUMN = re.compile(r"(?i)(?:^|[\s_-])(?:cot|col|column|sidebar|aside|left|right|trai|phai)(?:[\s_-]|$)")
 
 
 def _is_tool_icon(lines: list[Line], index: int, meta_lines, base_url: str) -> bool:
