@@ -238,3 +238,13 @@ def test_a_day_in_a_schedule_inside_the_text_is_not_the_publish_date():
     item = extract_article(_page("", "Thứ năm - 15/10/2026 10:20", text=text), URL)
     assert (item["published"], item["published_raw"]) == ("2026-10-15T10:20:00+07:00", "Thứ năm - 15/10/2026 10:20")
     assert "Ngày 10/11/2026 (thứ Ba)" in item["body"].split("\n\n")
+
+
+def test_a_numbered_time_item_in_an_undated_notice_gives_no_publish_date():
+    items = ["1. Thời gian: Buổi sáng ngày 10/12/2025 và ngày 24/12/2025, từ 7 giờ 30 phút đến 11 giờ 00 phút.",
+             "2. Địa điểm: Phòng tiếp công dân, Trụ sở Ủy ban nhân dân xã, số 12 đường Hùng Vương, ấp Lộc Thành."]
+    page = (f'<html><head><meta charset="utf-8"><title>{TITLE}</title></head><body><h1>{TITLE}</h1>'
+            + "".join(f"<p>{p}</p>" for p in [PARAGRAPHS[0], *items, *PARAGRAPHS[1:]]) + "</body></html>").encode("utf-8")
+    item = extract_article(page, URL)
+    assert (item["published"], item["published_raw"]) == (None, None)
+    assert item["body"] == "\n\n".join([PARAGRAPHS[0], *items, *PARAGRAPHS[1:]])

@@ -862,7 +862,7 @@ def _date_candidates(meta_lines: dict[int, _MetaLine], anchor: int | None, lines
         # "Ngày 10/11/2026 (thứ Ba)" with the text going on after it (a schedule's cell) is labelled
         # by a word of the text, not by a meta label ("Ngày | 17/07/2025" in a meta table after it)
         labelled = any(hit.label for hit in ml.dates) and not (
-            in_text and all(hit.label_text == "ngày" for hit in ml.dates)
+            in_text and all(hit.label_text in (None, "ngày") for hit in ml.dates)
             and any(_is_running_text(line) for line in lines[index + 1:index + _TEXT_GOES_ON_LINES]))
         if not labelled and in_text and (
                 _FIELD_LABEL.match(ml.line.text) or any(el.tag == "li" for el in ml.line.ancestors[-2:])):
@@ -903,7 +903,8 @@ def _date_candidates(meta_lines: dict[int, _MetaLine], anchor: int | None, lines
 
 
 _TEXT_GOES_ON_LINES = 8
-_FIELD_LABEL = re.compile(r"^[^\W\d_][^\d:：]{1,28}[:：]")  # "Thời gian:", "Địa điểm:" before a value
+# "Thời gian:", "Địa điểm:" before a value, also as a numbered item ("1. Thời gian: …")
+_FIELD_LABEL = re.compile(r"^(?:\d{1,2}[.)]\s*)?[^\W\d_][^\d:：]{1,28}[:：]")
 _DATED_ROWS = 3
 
 
