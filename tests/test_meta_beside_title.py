@@ -248,3 +248,14 @@ def test_a_numbered_time_item_in_an_undated_notice_gives_no_publish_date():
     item = extract_article(page, URL)
     assert (item["published"], item["published_raw"]) == (None, None)
     assert item["body"] == "\n\n".join([PARAGRAPHS[0], *items, *PARAGRAPHS[1:]])
+
+
+def test_the_heading_of_a_strip_of_dated_cards_over_the_title_is_not_the_category():
+    cards = "".join(f'<div class="strip-card"><a href="/tin-tuc/bai-{n}.html">Tin số {n} của huyện trong tuần</a>'
+                    f'<span>1{n}/08/2025 07:10</span></div>' for n in (6, 7))
+    page = (f'<html><head><meta charset="utf-8"><title>{TITLE}</title>'
+            '<meta property="article:section" content="Hoạt động HĐND - UBND"></head><body>'
+            f'<div class="tin-moi-strip"><div>Tin mới</div>{cards}</div><h1>{TITLE}</h1>'
+            f'<div class="post-meta">Cập nhật: 17/08/2025 8:20 PM · 734 lượt xem</div>{TEXT}</body></html>').encode("utf-8")
+    item = extract_article(page, URL)
+    assert (item["category"], item["published"]) == ("Hoạt động HĐND - UBND", "2025-08-17T20:20:00+07:00")

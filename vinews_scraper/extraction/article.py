@@ -1555,6 +1555,8 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
                 photo_block = next((el for el in reversed(line.ancestors) if el in title_ancestors), None)
             if photo_block is not None and line.image is None and photo_block not in line.ancestors:
                 break  # above the article's lead photo: the site's masthead or menu
+            if i + 1 in meta_lines and line.link_density > 0.5 and not _only_tool_links(line):
+                break  # a dated card of a "Tin mới" strip over the title: above it, the strip's heading
             if line.image is not None or i + 1 in meta_lines or is_furniture(text) or is_caption_marked(line) \
                     or (line.element is title_line.element and title_line.heading) \
                     or (title and text.casefold() == title.casefold()):  # the breadcrumb's current item
