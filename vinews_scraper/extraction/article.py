@@ -27,8 +27,8 @@ from .decode import decode_html
 from .dom import (BLOCK_TAGS, CRUMB_SEPARATOR, HOME_WORDS, IMAGE_FILE_URL, LETTER, NORM_STRIP, Line, flatten,
                   holds, is_hidden, is_path_line, parse_html, remove_noise, select, text_of)
 from .errors import ExtractionError
-from .images import (collect_attachments, collect_images, image_src, is_article_image, is_attachment_line,
-                     is_caption_marked)
+from .images import (collect_attachments, collect_images, image_link, image_src, is_article_image,
+                     is_attachment_line, is_caption_marked)
 from .metadata import PageMetadata, read_metadata
 from .replays import capture_provenance, is_replay, original_url, restore_original_page, without_toolbar
 from .text import clean_text, is_file_name
@@ -1665,7 +1665,7 @@ def _is_tool_icon(lines: list[Line], index: int, meta_lines, base_url: str) -> b
     src = image_src(image, base_url)
     if src is not None and is_article_image(image, src):
         return False
-    link = next((el for el in islice(image.iterancestors(), 2) if el.tag == "a"), None)
+    link = image_link(image)
     if link is not None and (link.get("href") or "").strip().lower().startswith(("javascript:", "mailto:")):
         return True
     box = lines[index].ancestors[-3:-1]

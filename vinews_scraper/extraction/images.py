@@ -63,12 +63,17 @@ def is_article_image(img, src: str) -> bool:
     return not _ICON.search(name) and not _ICON_MARKER.search(marker) and not _FILE_TYPE_ICON.search(name)
 
 
+def image_link(img):
+    """The link around an image (``<a><img>`` or ``<a><picture><img>``), or None."""
+    return next((el for el in islice(img.iterancestors(), 2) if el.tag == "a"), None)
+
+
 def _in_text_link(img) -> bool:
     """The image shares a link with text: the icon of "Theo dõi … trên Google News" or the
     thumbnail of a linked headline (in the headline's link, in a link of its own to the same page
     beside it, or to the page a heading's link in the same small box opens: a teaser card), never
     an article photo (whose link, if any, is the photo, and may hold its figcaption: Trix)."""
-    link = next((el for el in islice(img.iterancestors(), 2) if el.tag == "a"), None)  # <a><picture><img>
+    link = image_link(img)
     if link is None:
         return False
     words = text_of(link).strip()
