@@ -259,3 +259,19 @@ def test_the_heading_of_a_strip_of_dated_cards_over_the_title_is_not_the_categor
             f'<div class="post-meta">Cập nhật: 17/08/2025 8:20 PM · 734 lượt xem</div>{TEXT}</body></html>').encode("utf-8")
     item = extract_article(page, URL)
     assert (item["category"], item["published"]) == ("Hoạt động HĐND - UBND", "2025-08-17T20:20:00+07:00")
+
+
+@pytest.mark.parametrize("head, split", [
+    ("<title>HỘI NGHỊ TỔNG KẾT CÔNG TÁC DÂN VẬN HUYỆN CHÂU THÀNH NĂM 2025 - Huyện Châu Thành</title>",
+     '<span class="tieude">HỘI NGHỊ TỔNG KẾT CÔNG TÁC DÂN VẬN<br>HUYỆN CHÂU THÀNH NĂM 2025</span>'),
+    ('<title>Huyện Châu Thành - Chi tiết tin</title><meta property="og:title" content="Công tác dân vận huyện Châu Thành năm 2025">',
+     "<strong>HỘI NGHỊ TỔNG KẾT CÔNG TÁC DÂN VẬN<br>HUYỆN CHÂU THÀNH NĂM 2025</strong>"),
+])
+def test_a_title_split_by_br_inside_a_span_or_strong_is_read_whole(head, split):
+    page = (f'<html><head><meta charset="utf-8">{head}</head><body><div class="duongdan"><a href="/">Trang chủ</a> » '
+            f'<a href="/xay-dung-dang">Xây dựng Đảng</a></div><div class="chitiet-tin">{split}'
+            f'<div class="thongtin">Cập nhật: 19/12/2025 04:05 CH</div>{TEXT}</div></body></html>').encode("utf-8")
+    item = extract_article(page, URL)
+    assert (item["title"], item["category"]) == (
+        "HỘI NGHỊ TỔNG KẾT CÔNG TÁC DÂN VẬN HUYỆN CHÂU THÀNH NĂM 2025", "Xây dựng Đảng")
+

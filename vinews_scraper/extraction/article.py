@@ -484,7 +484,8 @@ def find_title(lines: list[Line], meta_lines: dict[int, _MetaLine], meta: PageMe
     best: tuple[float, int] | None = None
     text_lines = [line.index for line in lines if line.image is None]
     position = {index: k for k, index in enumerate(text_lines)}
-    meta_positions = {position[i] for i in meta_lines if i in position}
+    meta_positions = {position[i] for i, ml in meta_lines.items()  # not a teaser's dated link ("… (05/04/2026)")
+                      if i in position and (ml.line.link_density <= 0.5 or _only_tool_links(ml.line))}
     for line in lines:
         text = line.text
         if line.image is not None or not 8 <= len(text) <= 400 or len(text.split()) < 2:
@@ -531,24 +532,29 @@ def find_title(lines: list[Line], meta_lines: dict[int, _MetaLine], meta: PageMe
         if best is not None and score + _TITLE_CLASS_MAX <= best[0]:
             continue  # no class can lift it above the best: its classes, the costliest part, are not read
         score += _title_class_score(line)
-        if (best is None or score > best[0]) and not is_furniture(line.text) and not _category_label(line.text):
+        if (best is None or score > best[0]) and not is_furniture(line.text) and not _category_label(line.text) \
+                and _norm(line.text) not in _TERMINATOR_SET:  # a box's heading ("LIÊN KẾT WEBSITE")
             best = (score, line.index, text)
     if best and best[0] >= 2.5:
-        return (*_whole_heading(lines, best[1], best[2]), False)
+        return (*_whole_heading(lines, best[1], best[2], meta, meta_lines), False)
     head = _title_from_head(meta)
     if head and not _SITE_HEADER.search(head):
         return None, head, False
     if best and best[0] > 0:
-        return (*_whole_heading(lines, best[1], best[2]), False)
+        return (*_whole_heading(lines, best[1], best[2], meta, meta_lines), False)
     return None, None, False
 
 
-def _whole_heading(lines: list[Line], index: int, text: str) -> tuple[int, str]:
+def _whole_heading(lines: list[Line], index: int, text: str, meta: PageMetadata, meta_lines) -> tuple[int, str]:
     """(index of its last line, text) of a heading split by <br> over several lines ("Phụng Hiệp
-    nhân rộng mô hình<br>nuôi lươn không bùn ở xã Hòa Mỹ"): its lines joined."""
+    nhân rộng mô hình<br>nuôi lươn không bùn ở xã Hòa Mỹ"): its lines joined. A title in a
+    ``<span>`` or ``<strong>`` split so (its lines in one block, none a date line) is joined when
+    the whole is the headline of the page's <title> or og:title, or one of those runs across the
+    break ("… rác thải cồng kềnh<br>đợt 1 năm 2026 …" under og:title "Thu gom rác thải cồng kềnh
+    đợt 1 năm 2026")."""
     line = lines[index]
     if not line.heading:
-        return index, text
+        return _whole_title_in_block(lines, index, text, meta, meta_lines)
     first = last = index
     while first > 0 and _same_heading(lines[first - 1], line):
         first -= 1
@@ -557,6 +563,27 @@ def _whole_heading(lines: list[Line], index: int, text: str) -> tuple[int, str]:
     if first == last:
         return index, text
     return last, " ".join(lines[k].text if k != index else text for k in range(first, last + 1))
+
+
+def _whole_title_in_block(lines: list[Line], index: int, text: str, meta: PageMetadata,
+                          meta_lines) -> tuple[int, str]:
+    line = lines[index]
+
+    def joins(k: int) -> bool:
+        return lines[k].element is line.element and lines[k].image is None and k not in meta_lines
+
+    first = last = index
+    while first > 0 and joins(first - 1):
+        first -= 1
+    while last + 1 < len(lines) and joins(last + 1):
+        last += 1
+    if first == last:
+        return index, text
+    joined = " ".join(lines[k].text if k != index else text for k in range(first, last + 1))
+    parts = [lines[k].text.casefold() for k in range(first, last + 1)]
+    across = any(len(head) >= 15 and head in joined.casefold() and not any(head in part for part in parts)
+                 for head in (t.casefold() for t in (meta.og_title, meta.doc_title) if t))
+    return (last, joined) if across or _doc_title_score(joined, meta) >= 4.0 else (index, text)
 
 
 def _same_heading(other: Line, line: Line) -> bool:
@@ -1558,7 +1585,7 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
             if i + 1 in meta_lines and line.link_density > 0.5 and not _only_tool_links(line):
                 break  # a dated card of a "Tin mới" strip over the title: above it, the strip's heading
             if line.image is not None or i + 1 in meta_lines or is_furniture(text) or is_caption_marked(line) \
-                    or (line.element is title_line.element and title_line.heading) \
+                    or (line.element is title_line.element and (title_line.heading or (title and text in title))) \
                     or (title and text.casefold() == title.casefold()):  # the breadcrumb's current item
                 continue  # (a caption: of a lead photo set over the title)
             steps += 1
