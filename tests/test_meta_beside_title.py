@@ -251,7 +251,7 @@ def test_a_numbered_time_item_in_an_undated_notice_gives_no_publish_date():
 
 
 def test_the_heading_of_a_strip_of_dated_cards_over_the_title_is_not_the_category():
-    cards = "".join(f'<div class="strip-card"><a href="/tin-tuc/bai-{n}.html">Tin số {n} của huyện trong tuần</a>'
+    cards = "".join(f'<div class="strip-card"><a href="/tin-tuc/bai-{n}.html">Tin số {n}: huyện ra quân tổng vệ sinh môi trường</a>'
                     f'<span>1{n}/08/2025 07:10</span></div>' for n in (6, 7))
     page = (f'<html><head><meta charset="utf-8"><title>{TITLE}</title>'
             '<meta property="article:section" content="Hoạt động HĐND - UBND"></head><body>'

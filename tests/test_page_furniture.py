@@ -137,3 +137,11 @@ def test_a_box_heading_in_the_left_column_before_the_title_is_not_the_category()
             f'{"".join(f"<p>{p}</p>" for p in PARAGRAPHS)}</div></div></div></body></html>').encode("utf-8")
     item = extract_article(page, URL)
     assert (item["category"], item["published"]) == (None, "2025-12-24")
+
+
+def test_a_category_heading_in_a_full_width_grid_column_over_the_titles_column_is_the_category():
+    page = (f'<html><head><meta charset="utf-8"><title>{TITLE}</title></head><body><div class="row">'
+            '<div class="col-12"><h2 class="cat-title">Kinh tế - Xã hội</h2></div>'
+            f'<div class="col-md-8"><h1>{TITLE}</h1><div class="meta">Ngày đăng: 12/03/2024</div>'
+            f'{"".join(f"<p>{p}</p>" for p in PARAGRAPHS)}</div><div class="col-md-4">Liên kết</div></div></body></html>')
+    assert extract_article(page.encode("utf-8"), URL)["category"] == "Kinh tế - Xã hội"

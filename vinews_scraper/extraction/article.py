@@ -485,7 +485,7 @@ def find_title(lines: list[Line], meta_lines: dict[int, _MetaLine], meta: PageMe
     text_lines = [line.index for line in lines if line.image is None]
     position = {index: k for k, index in enumerate(text_lines)}
     meta_positions = {position[i] for i, ml in meta_lines.items()  # not a teaser's dated link ("… (05/04/2026)")
-                      if i in position and (ml.line.link_density <= 0.5 or _only_tool_links(ml.line))}
+                      if i in position and not _is_dated_headline_link(ml.line)}
     for line in lines:
         text = line.text
         if line.image is not None or not 8 <= len(text) <= 400 or len(text.split()) < 2:
@@ -543,6 +543,16 @@ def find_title(lines: list[Line], meta_lines: dict[int, _MetaLine], meta: PageMe
     if best and best[0] > 0:
         return (*_whole_heading(lines, best[1], best[2], meta, meta_lines), False)
     return None, None, False
+
+
+def _is_dated_headline_link(line: Line) -> bool:
+    """A dated line that is mostly a link as long as a headline: a teaser of another article
+    ("Ra quân tổng vệ sinh môi trường tháng 8 16/08/2025"), not a meta line with its category's
+    link ("Nông nghiệp - Nông thôn | 15/10/2026")."""
+    return line.link_density > 0.5 and line.link_chars >= _HEADLINE_LINK_MIN and not _only_tool_links(line)
+
+
+_HEADLINE_LINK_MIN = 35  # characters of link text
 
 
 def _whole_heading(lines: list[Line], index: int, text: str, meta: PageMetadata, meta_lines) -> tuple[int, str]:
@@ -1582,7 +1592,7 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
                 photo_block = next((el for el in reversed(line.ancestors) if el in title_ancestors), None)
             if photo_block is not None and line.image is None and photo_block not in line.ancestors:
                 break  # above the article's lead photo: the site's masthead or menu
-            if i + 1 in meta_lines and line.link_density > 0.5 and not _only_tool_links(line):
+            if i + 1 in meta_lines and _is_dated_headline_link(line):
                 break  # a dated card of a "Tin mới" strip over the title: above it, the strip's heading
             if line.image is not None or i + 1 in meta_lines or is_furniture(text) or is_caption_marked(line) \
                     or (line.element is title_line.element and (title_line.heading or (title and text in title))) \
@@ -1680,8 +1690,9 @@ def _in_side_column(ancestors, title_ancestors) -> bool:
     return branch is not None and bool(_SIDE_COLUMN.search(f"{branch.get('class') or ''} {branch.get('id') or ''}"))
 
 
-# A layout column named as one beside the main column ("cot-trai", the left column; "sidebar-left").
-_SIDE_COLUMN = re.compile(r"(?i)(?:^|[\s_-])(?:cot|col|column|sidebar|aside|left|right|trai|phai)(?:[\s_-]|$)")
+# A layout column named as one beside the main column ("cot-trai", the left column; "sidebar-left"),
+# not a grid's numbered column ("col-12" may hold the category heading over the title's "col-md-8").
+_SIDE_COLUMN = re.compile(r"(?i)(?:^|[\s_-])(?:sidebar|aside|left|right|trai|phai)(?:[\s_-]|$)")
 
 
 def _is_tool_icon(lines: list[Line], index: int, meta_lines, base_url: str) -> bool:
