@@ -309,3 +309,15 @@ def test_twin_article_boxes_after_a_co_the_ban_quan_tam_heading_are_not_the_text
                  '<article class="fundo postbox"><h3 class="relatedpoststitle">Có thể bạn quan tâm</h3>'
                  f'<article class="fundo postbox"><p>{other}</p></article></article>' + SIDEBAR)
     assert extract_article(page, URL)["body"] == "\n\n".join(PARAGRAPHS)
+
+
+def test_a_cover_header_that_begins_with_a_path_keeps_the_title_and_date():
+    title = "Huyện hoàn thành bàn giao hồ sơ, tài sản công trước khi kết thúc hoạt động cấp huyện"
+    page = (f'<html><head><meta charset="utf-8"><title>{title}</title>'
+            f'<meta property="og:title" content="{title}"></head><body>'
+            '<header class="cover"><div class="path">Trang chủ › Tin tức ›</div>'
+            f'<h1>{title}</h1><div class="meta">Ngày đăng: 27/06/2025</div></header>'
+            f'<div class="prose">{_paragraphs(PARAGRAPHS)}</div>{SIDEBAR}</body></html>')
+    item = extract_article(page.encode("utf-8"), URL)
+    assert (item["title"], item["published"]) == (title, "2025-06-27")
+    assert item["body"] == "\n\n".join(PARAGRAPHS)

@@ -614,9 +614,10 @@ class _Flattener:
 
     def _is_path_to_headline(self, text: str) -> bool:
         """Whether a region holding the headline is a breadcrumb ending in it ("Trang chủ › Tin
-        tức › <headline>"): still chrome, and the page's path."""
-        flat = " ".join(text.casefold().split())
-        return is_path_line(flat.replace(self.headline, ""), _NAV_PATH_MAX)
+        tức › <headline>"): still chrome, and the page's path (a cover header that begins with a
+        path and goes on with the date and byline is not one)."""
+        flat = " ".join(text.casefold().split()).rstrip(" .…")
+        return flat.endswith(self.headline) and is_path_line(flat[:-len(self.headline)], _NAV_PATH_MAX)
 
     def _holds_the_content(self, el, text: str) -> bool:
         """Whether a region that looks like chrome holds the page's content in an odd template:
