@@ -145,3 +145,16 @@ def test_a_category_heading_in_a_full_width_grid_column_over_the_titles_column_i
             f'<div class="col-md-8"><h1>{TITLE}</h1><div class="meta">Ngày đăng: 12/03/2024</div>'
             f'{"".join(f"<p>{p}</p>" for p in PARAGRAPHS)}</div><div class="col-md-4">Liên kết</div></div></body></html>')
     assert extract_article(page.encode("utf-8"), URL)["category"] == "Kinh tế - Xã hội"
+
+
+@pytest.mark.parametrize("row", [
+    '<strong>Vị trí hiện tại:</strong> <a href="/">Trang chủ</a> &gt; <a href="/a/tintuc/">Tin tức - Sự kiện</a> &gt; '
+    '<a href="/a/tintuc/vanhoa/">Văn hóa - Xã hội</a> &gt;',
+    'Thứ Năm, 26/11/2026 <strong>Vị trí hiện tại:</strong> <a href="/">Trang chủ</a> &gt; '
+    '<a href="/a/vanhoa/">Văn hóa - Xã hội</a> &gt;',
+])
+def test_a_vi_tri_hien_tai_path_ending_in_a_separator_names_the_category(row):
+    page = (f'<html><head><meta charset="utf-8"><title>{TITLE}</title></head><body><div class="place">{row}</div>'
+            f'<h2>{TITLE}</h2><div class="info">Ngày đăng: 08/05/2026 07:05 SA</div>'
+            f'{"".join(f"<p>{p}</p>" for p in PARAGRAPHS)}</body></html>').encode("utf-8")
+    assert extract_article(page, URL)["category"] == "Văn hóa - Xã hội"

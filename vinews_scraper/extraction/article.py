@@ -1569,7 +1569,7 @@ def find_category(lines: list[Line], title_index: int | None, meta_lines, meta: 
             return crumb
     if title_index is not None:
         for line in lines[max(0, title_index - 6):title_index]:
-            here = _YOU_ARE_HERE.match(line.text)
+            here = _YOU_ARE_HERE.search(line.text)  # after today's date in the same row, too
             if here:  # "Bạn đang ở: Trang chủ > Tin tức > Nông nghiệp", a breadcrumb without a class
                 crumb = _last_crumb(line.text[here.end():])
                 if crumb and not _is_title_crumb(crumb, title):
@@ -1717,7 +1717,7 @@ _TOOL_ICONS_AFTER_META = 4
 def _last_crumb(text: str, title: str | None = None) -> str | None:
     """The last part of a breadcrumb printed as one line ("Trang chủ / Tin nổi bật"), before the
     article's own title when the path ends in it."""
-    parts = [p for p in CRUMB_SEPARATOR.split(text) if p and _norm(p) not in HOME_WORDS]
+    parts = [p for p in CRUMB_SEPARATOR.split(_TRAILING_SEPARATOR.sub("", text)) if p and _norm(p) not in HOME_WORDS]
     if any(_norm(part) in SITE_LINKS for part in parts):
         return None  # a menu row ending in "English" or "Liên hệ", not a path
     if len(parts) > 1 and _is_title_crumb(parts[-1], title):
@@ -1725,7 +1725,8 @@ def _last_crumb(text: str, title: str | None = None) -> str | None:
     return parts[-1] if parts and len(parts[-1]) <= 80 else None
 
 
-_YOU_ARE_HERE = re.compile(r"(?i)\s*(?:bạn đang ở|vị trí|you are here)\s*[:：]\s*")
+_TRAILING_SEPARATOR = re.compile(r"\s*(?:>>|::|[/»>›|→])\s*$")  # "Trang chủ > Quốc phòng - An ninh >"
+_YOU_ARE_HERE = re.compile(r"(?i)\s*(?:bạn đang ở|vị trí(?: hiện tại| của bạn)?|you are here)\s*[:：]\s*")
 _COUNTER_HEADING = re.compile(r"(?i)truy cập|online")  # "Thống kê truy cập": a sidebar's counter box
 _PAGER_LINK = re.compile(r"^\s*[«‹←]|[»›→]\s*$")  # "« Bài trước", "Bài sau »": a pager, not a heading
 _COUNTER_VALUE = re.compile(r"[:：]\s*\+?\d[\d .,()-]*$")  # "Tất cả: 1.045.332", "Đường dây nóng: 0293.3948 123"
