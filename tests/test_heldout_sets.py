@@ -1,4 +1,4 @@
-"""The later held-out corpora (tests/heldout4 … tests/heldout120), checked field by field.
+"""The later held-out corpora (tests/heldout4 … tests/heldout122), checked field by field.
 
 Each set was written by hand from ``docs/field-rules.md``, without reading the extractor, in CMS
 families and wordings none of the other corpora uses (see each set's README.md); failures are
@@ -159,6 +159,8 @@ SETS = {
     "heldout118": Quota(12, 6, 6, 6),
     "heldout119": Quota(12, 6, 6, 6),
     "heldout120": Quota(12, 6, 8, 8),
+    "heldout121": Quota(12, 6, 6, 6),
+    "heldout122": Quota(12, 6, 6, 6),
 }
 ALL_CORPORA = [TESTS / "corpus", TESTS / "heldout", TESTS / "heldout2", TESTS / "heldout3",
                *(TESTS / name for name in SETS)]
@@ -175,7 +177,15 @@ def set_cases(name: str) -> list[Path]:
 
 # Fields the extractor still gets wrong, each with the reason found: strict expected failures, so
 # a fix shows up as an unexpected pass, asking for its entry to go.
-KNOWN_MISSES: dict[str, dict[str, str]] = {}
+KNOWN_MISSES: dict[str, dict[str, str]] = {
+    "heldout121/squarespace71-blog-item-sqs-block-image-figure-image-caption-wrapper-data-src-h121/vi"
+    "thuy-tac-gia-in-top-meta-clock-first-date-beats-day-datetime-chuyen-muc-line-data-src-placeholde"
+    "r-image-caption-wrapper-caption-equals-alt-filename-alt-pdf-in-sentence-tai-ve-doc": {
+        "images": "the last photo, a Squarespace image block after the last text block, is outside the text's "
+                  "blocks (twin blocks join only when they hold running text; taking photo-only twins after "
+                  "the text also took a syndication logo block on two benchmark pages)",
+    },
+}
 
 
 def _field_params() -> list:

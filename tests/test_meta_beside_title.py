@@ -275,3 +275,13 @@ def test_a_title_split_by_br_inside_a_span_or_strong_is_read_whole(head, split):
     assert (item["title"], item["category"]) == (
         "HỘI NGHỊ TỔNG KẾT CÔNG TÁC DÂN VẬN HUYỆN CHÂU THÀNH NĂM 2025", "Xây dựng Đảng")
 
+
+
+def test_a_labelled_author_in_a_meta_block_over_the_title_above_a_category_line_is_read():
+    block = ('<div class="meta"><div class="author">Tác giả: Phan Thị Ngọc Hân</div><div class="date">14:05 12/10/2026</div>'
+             '<div class="categories">Chuyên mục: <a href="/tin-tuc?category=giao-duc">Giáo dục</a></div></div>')
+    page = (f'<html><head><meta charset="utf-8"><title>{TITLE}</title></head><body><article>{block}<h1>{TITLE}</h1>'
+            + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</article></body></html>").encode("utf-8")
+    item = extract_article(page, URL)
+    assert (item["author"], item["category"], item["published"]) == (
+        "Phan Thị Ngọc Hân", "Giáo dục", "2026-10-12T14:05:00+07:00")

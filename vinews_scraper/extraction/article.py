@@ -1050,7 +1050,7 @@ def _author_near_title(lines: list[Line], title_index: int, meta_lines) -> tuple
         name = labelled_author(lines[k].text)
         if name and looks_like_name(name):
             return name, k
-        if k not in meta_lines:
+        if k not in meta_lines and not _category_label(lines[k].text):  # a "Chuyên mục:" line of the block
             break
         k -= 1
     for line in lines[title_index + 1:min(prose, title_index + 5)]:
