@@ -563,37 +563,33 @@ def _whole_heading(lines: list[Line], index: int, text: str, meta: PageMetadata,
     break ("… rác thải cồng kềnh<br>đợt 1 năm 2026 …" under og:title "Thu gom rác thải cồng kềnh
     đợt 1 năm 2026")."""
     line = lines[index]
-    if not line.heading:
-        return _whole_title_in_block(lines, index, text, meta, meta_lines)
-    first = last = index
-    while first > 0 and _same_heading(lines[first - 1], line):
-        first -= 1
-    while last + 1 < len(lines) and _same_heading(lines[last + 1], line):
-        last += 1
+    if line.heading:
+        first, last = _line_run(lines, index, lambda other: _same_heading(other, line))
+        return (index, text) if first == last else (last, _joined(lines, first, last, index, text))
+    first, last = _line_run(lines, index, lambda other: other.element is line.element and other.image is None
+                            and other.index not in meta_lines)
     if first == last:
         return index, text
-    return last, " ".join(lines[k].text if k != index else text for k in range(first, last + 1))
-
-
-def _whole_title_in_block(lines: list[Line], index: int, text: str, meta: PageMetadata,
-                          meta_lines) -> tuple[int, str]:
-    line = lines[index]
-
-    def joins(k: int) -> bool:
-        return lines[k].element is line.element and lines[k].image is None and k not in meta_lines
-
-    first = last = index
-    while first > 0 and joins(first - 1):
-        first -= 1
-    while last + 1 < len(lines) and joins(last + 1):
-        last += 1
-    if first == last:
-        return index, text
-    joined = " ".join(lines[k].text if k != index else text for k in range(first, last + 1))
+    joined = _joined(lines, first, last, index, text)
     parts = [lines[k].text.casefold() for k in range(first, last + 1)]
     across = any(len(head) >= 15 and head in joined.casefold() and not any(head in part for part in parts)
                  for head in (t.casefold() for t in (meta.og_title, meta.doc_title) if t))
     return (last, joined) if across or _doc_title_score(joined, meta) >= 4.0 else (index, text)
+
+
+def _line_run(lines: list[Line], index: int, same) -> tuple[int, int]:
+    """(first, last) index of the run of lines around ``index`` that ``same`` accepts."""
+    first = last = index
+    while first > 0 and same(lines[first - 1]):
+        first -= 1
+    while last + 1 < len(lines) and same(lines[last + 1]):
+        last += 1
+    return first, last
+
+
+def _joined(lines: list[Line], first: int, last: int, index: int, text: str) -> str:
+    """The run's lines joined by a space, ``text`` standing for line ``index``."""
+    return " ".join(lines[k].text if k != index else text for k in range(first, last + 1))
 
 
 def _same_heading(other: Line, line: Line) -> bool:

@@ -695,13 +695,14 @@ class _Flattener:
         if self.skip_chrome and (chrome_class and (is_block or traits.today) or tag in CHROME_TAGS or tag == "header"
                                  or role in CHROME_ROLES) and _is_chrome_element(el, traits, role):
             text = text_of(el)
+            holds_headline = self._holds_headline(text)
             if not self._holds_the_content(el, text) and not _is_view_counter(text) \
                     and not _is_article_meta_box(text, ctx[3] or _follows_heading(el)) and not _is_photo_gallery(el, text, marker) \
-                    and not (self._holds_headline(text) and not self._is_path_to_headline(text)):
+                    and not (holds_headline and not self._is_path_to_headline(text)):
                 self.flush(block, ctx)
                 if tag == "nav" or tag == "header" or role in _NAVIGATION_ROLES:
                     self.crumbs.extend(_crumbs_inside(el) or ([el] if is_path_line(" ".join(text.split()), _NAV_PATH_MAX) else []))
-                elif self._holds_headline(text):  # a breadcrumb ending in the headline
+                elif holds_headline:  # a breadcrumb ending in the headline
                     self.crumbs.extend(_crumbs_inside(el) or [el])
                 elif _may_name_category(text) and _CATEGORY_LABEL.search(text):
                     self.crumbs.extend(_category_box(el))
